@@ -1,0 +1,1 @@
+"""CLI subcommands, discovered by :mod:`bridge.cli`: one module each."""

@@ -1,0 +1,56 @@
+"""The exception tree of pose-bridge; each branch says whose fault it was.
+
+::
+
+    PoseBridgeError                 root: catch this to catch everything of ours
+    ├── UserError                   the user gave us something we cannot use:
+    │   │                           the CLI prints the message (one line) and exits 2
+    │   ├── SourceError             missing/unreadable file, not a video, no such webcam
+    │   ├── ModelMissingError       a BlazePose model that is not installed (complexity 0/2)
+    │   └── FormatError             a malformed recording (names file, line number and line)
+    └── ProtocolError               a wire message that breaks protocol v1
+        ├── RemoteProtocolError     the peer sent it: answered with an ``error`` message,
+        │                           the connection and the server stay up
+        └── LocalProtocolError      we were asked to encode something invalid (a bug)
+"""
+
+from __future__ import annotations
+
+
+class PoseBridgeError(Exception):
+    """Root of every error raised on purpose by pose-bridge."""
+
+
+class UserError(PoseBridgeError):
+    """Bad input from the user (argument, file, device). The message is shown as is."""
+
+
+class SourceError(UserError):
+    """A source cannot be opened or read: missing file, not a video, no such webcam."""
+
+
+class ModelMissingError(UserError):
+    """The requested BlazePose model is not installed and cannot be fetched offline."""
+
+
+class FormatError(UserError):
+    """A recording file is malformed. The message names the file, line number and line."""
+
+
+class ProtocolError(PoseBridgeError):
+    """A message that is not valid protocol v1.
+
+    ``code`` is the machine-readable error code sent in an ``error`` message.
+    """
+
+    def __init__(self, message: str, code: str = "bad_message") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class RemoteProtocolError(ProtocolError):
+    """The peer sent a message that is not valid protocol v1."""
+
+
+class LocalProtocolError(ProtocolError):
+    """We were asked to encode a message that is not valid protocol v1."""

@@ -1,0 +1,116 @@
+"""`PoseFrame`: one source frame's pose, an immutable value.
+
+A frame always exists, whether or not a person was detected: ``image`` and
+``world`` are both ``None`` when nobody was found, so consumers see gaps instead
+of silently skipped frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .skeleton import LANDMARK_FIELDS, NUM_LANDMARKS
+
+#: Shape of one landmark block: 33 landmarks × (x, y, z, visibility, presence).
+BLOCK_SHAPE = (NUM_LANDMARKS, len(LANDMARK_FIELDS))
+
+Block = npt.NDArray[np.float32]
+
+
+def as_block(value: Any, what: str = "landmarks") -> Block:
+    """Return ``value`` as a read-only, C-contiguous float32 array of shape (33, 5).
+
+    Accepts anything numpy converts (nested lists, arrays of other dtypes).
+    Raises ``ValueError`` naming ``what`` when the shape is wrong. The input is
+    copied unless it already is a read-only float32 (33, 5) C-contiguous array
+    (such as one decoded from wire bytes with ``np.frombuffer``), which is kept
+    as is without a copy.
+    """
+    arr = np.asarray(value, dtype=np.float32)
+    if arr.shape != BLOCK_SHAPE:
+        raise ValueError(f"{what} must have shape {BLOCK_SHAPE}, got {arr.shape}")
+    if arr.flags.writeable or not arr.flags.c_contiguous:
+        arr = np.array(arr, dtype=np.float32, order="C", copy=True)
+        arr.flags.writeable = False
+    return arr
+
+
+@dataclass(frozen=True, slots=True)
+class PoseFrame:
+    """The pose in one source frame.
+
+    - ``seq``: for files the 0-based source frame index; for live sources a running counter.
+    - ``t``: source timestamp in seconds (file position; for live sources, since the start).
+    - ``captured_ns``: wall clock (``time.time_ns()``) when the frame was grabbed.
+    - ``image``: (33, 5) float32 MediaPipe normalized image landmarks, or ``None``.
+    - ``world``: (33, 5) float32 MediaPipe world landmarks in meters (hip origin), or ``None``.
+    - ``angles``: optional joint angles in degrees by name (``None`` values where a
+      joint could not be measured); ``None`` when angles are not computed.
+
+    Arrays are converted to read-only float32 on construction.
+    """
+
+    seq: int
+    t: float
+    captured_ns: int
+    image: Block | None = None
+    world: Block | None = None
+    angles: Mapping[str, float | None] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.image is not None:
+            object.__setattr__(self, "image", as_block(self.image, "image"))
+        if self.world is not None:
+            object.__setattr__(self, "world", as_block(self.world, "world"))
+        if self.angles is not None and not isinstance(self.angles, MappingProxyType):
+            object.__setattr__(self, "angles", MappingProxyType(dict(self.angles)))
+
+    @property
+    def detected(self) -> bool:
+        """True when a person was detected (at least one landmark set is present)."""
+        return self.image is not None or self.world is not None
+
+    def replace(self, **changes: Any) -> PoseFrame:
+        """A copy with some fields changed (arrays are shared: they are read-only)."""
+        values = {
+            "seq": self.seq,
+            "t": self.t,
+            "captured_ns": self.captured_ns,
+            "image": self.image,
+            "world": self.world,
+            "angles": self.angles,
+        }
+        values.update(changes)
+        return PoseFrame(**values)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PoseFrame):
+            return NotImplemented
+        return (
+            self.seq == other.seq
+            and self.t == other.t
+            and self.captured_ns == other.captured_ns
+            and _block_eq(self.image, other.image)
+            and _block_eq(self.world, other.world)
+            and _angles_eq(self.angles, other.angles)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _block_eq(a: Block | None, b: Block | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return bool(np.array_equal(a, b, equal_nan=True))
+
+
+def _angles_eq(a: Mapping[str, float | None] | None, b: Mapping[str, float | None] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return dict(a) == dict(b)

@@ -1,0 +1,590 @@
+"""Wire protocol v1: messages as frozen values, and their msgpack and JSON encodings.
+
+This module does no I/O and imports neither websockets nor MediaPipe: the
+server, the examples and the tests wrap it. ``protocol/SPEC.md`` is the
+normative description; ``protocol/vectors/`` pins the bytes.
+
+Encoding is deterministic (keys in a fixed order, pinned integer and float
+widths), so the same message always gives the same bytes:
+
+- msgpack: a map with string keys; integers in their smallest form except the
+  nanosecond clocks (``*_ns``), which are always uint64; other floats are
+  float64; each landmark block is one ``bin`` of 33×5 little-endian float32.
+- JSON: the same map as an object, landmark blocks as 33 ``[x, y, z,
+  visibility, presence]`` lists, float32 values written with 9 significant digits
+  (enough to read back the identical float32).
+
+Decoding is liberal in what it accepts where the meaning is unambiguous (any
+integer width, float32 or float64, unknown keys are ignored) and strict
+otherwise: every violation raises :class:`~bridge.errors.RemoteProtocolError`
+whose message names the message type and field.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import msgpack
+import numpy as np
+
+from . import __version__, skeleton
+from .errors import LocalProtocolError, RemoteProtocolError
+from .frame import BLOCK_SHAPE, Block, PoseFrame
+
+PROTOCOL_VERSION = 1
+SUBPROTOCOL_MSGPACK = "posebridge.v1.msgpack"
+SUBPROTOCOL_JSON = "posebridge.v1.json"
+SUBPROTOCOLS = (SUBPROTOCOL_MSGPACK, SUBPROTOCOL_JSON)
+
+#: Size in bytes of one landmark block on the msgpack wire.
+BLOCK_BYTES = BLOCK_SHAPE[0] * BLOCK_SHAPE[1] * 4
+_LE_F32 = np.dtype("<f4")
+
+
+class WireFormat(enum.Enum):
+    """The two encodings of protocol v1."""
+
+    MSGPACK = SUBPROTOCOL_MSGPACK
+    JSON = SUBPROTOCOL_JSON
+
+    @classmethod
+    def for_subprotocol(cls, name: str | None) -> WireFormat:
+        """The format of a negotiated subprotocol; ``None`` (none asked for) is msgpack."""
+        return cls.JSON if name == SUBPROTOCOL_JSON else cls.MSGPACK
+
+
+# --------------------------------------------------------------------------- messages
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """Metadata of the stream's source, carried in ``hello``.
+
+    ``kind`` is one of ``video``, ``webcam``, ``demo``, ``recording`` (others may
+    appear in later versions). ``fps``, ``width``, ``height`` and ``frames`` (the
+    total, when known) may be ``None``. ``replay`` tells whether the source accepts
+    the replay controls (pause, resume, seek, speed). ``loop`` tells whether it
+    restarts at its end. ``coords`` lists the landmark sets it can carry.
+    """
+
+    kind: str
+    name: str
+    fps: float | None = None
+    width: int | None = None
+    height: int | None = None
+    frames: int | None = None
+    loop: bool = False
+    replay: bool = False
+    coords: tuple[str, ...] = ("image", "world")
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    """First message from the server: versions, source and the landmark topology."""
+
+    source: SourceInfo
+    server: str = __version__
+    protocol: int = PROTOCOL_VERSION
+    landmarks: tuple[str, ...] = skeleton.LANDMARK_NAMES
+    fields: tuple[str, ...] = skeleton.LANDMARK_FIELDS
+    bones: tuple[tuple[int, int], ...] = skeleton.BONES
+    sides: tuple[str, ...] = skeleton.SIDES
+    #: Names of the joint angles that frames carry, or empty when none.
+    angles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FrameMessage:
+    """One pose frame, stamped with the server's send time ``sent_ns``."""
+
+    frame: PoseFrame
+    sent_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    """The stream is over: ``frames`` frames were produced. ``reason``: ``eof`` or ``shutdown``."""
+
+    frames: int
+    reason: str = "eof"
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """The server could not act on a client message. The connection stays open."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    """Client → server: ``client_ns`` is the client's clock when it sent the ping."""
+
+    client_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pong:
+    """Server → client answer to :class:`Ping`: the client's time echoed, and the server's."""
+
+    client_ns: int
+    server_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Client → server: pause a replay (all clients see it paused)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Client → server: resume a paused replay."""
+
+
+@dataclass(frozen=True, slots=True)
+class Seek:
+    """Client → server: continue a replay at 0-based frame ``frame``."""
+
+    frame: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetSpeed:
+    """Client → server: replay speed factor; ``None`` means as fast as possible (``"max"``)."""
+
+    speed: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Server → clients: the replay state, after ``hello`` and after every change.
+
+    ``position`` is the index of the next frame to be sent; ``speed`` ``None`` is max.
+    """
+
+    paused: bool
+    speed: float | None
+    position: int
+    frames: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A message of a type this version does not know. Readers ignore it."""
+
+    type: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+Control = Union[Ping, Pause, Resume, Seek, SetSpeed]
+Message = Union[Hello, FrameMessage, End, Error, Pong, State, Ping, Pause, Resume, Seek, SetSpeed, Unknown]
+
+#: Error codes used in ``error`` messages.
+ERROR_CODES = ("bad_message", "unknown_type", "unknown_op", "bad_value", "not_supported")
+
+
+# --------------------------------------------------------------------------- encoding
+
+_NS_KEYS = frozenset({"captured_ns", "sent_ns", "client_ns", "server_ns"})
+_UINT64 = struct.Struct(">BQ")
+
+
+def _u64(value: int) -> bytes:
+    return _UINT64.pack(0xCF, value)
+
+
+def _map_header(n: int) -> bytes:
+    if n < 16:
+        return bytes((0x80 | n,))
+    return struct.pack(">BH", 0xDE, n)
+
+
+def _check_ns(name: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**64:
+        raise LocalProtocolError(f"{name} must be an integer in [0, 2**64), got {value!r}")
+    return value
+
+
+def _pack_items(items: Sequence[tuple[str, Any]]) -> bytes:
+    out = [_map_header(len(items))]
+    for key, value in items:
+        out.append(msgpack.packb(key))
+        if key in _NS_KEYS:
+            out.append(_u64(_check_ns(key, value)))
+        else:
+            out.append(msgpack.packb(value, use_bin_type=True, use_single_float=False))
+    return b"".join(out)
+
+
+def _block_bytes(block: Block | None) -> bytes | None:
+    if block is None:
+        return None
+    return block.astype(_LE_F32, copy=False).tobytes()
+
+
+def _block_json(block: Block | None) -> str:
+    if block is None:
+        return "null"
+    if not np.isfinite(block).all():
+        raise LocalProtocolError("landmark values must be finite to be encoded")
+    rows = ("[" + ",".join("%.9g" % v for v in row) + "]" for row in block.tolist())
+    return "[" + ",".join(rows) + "]"
+
+
+def _json_value(value: Any) -> str:
+    try:
+        return json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    except ValueError as exc:
+        raise LocalProtocolError(f"cannot encode {value!r} as JSON: {exc}") from None
+
+
+def _json_items(items: Sequence[tuple[str, Any]]) -> str:
+    return "{" + ",".join(_json_value(k) + ":" + _json_value(v) for k, v in items) + "}"
+
+
+def _speed_wire(speed: float | None) -> float | str:
+    return "max" if speed is None else float(speed)
+
+
+def _angles_items(frame: PoseFrame) -> list[tuple[str, Any]]:
+    if frame.angles is None:
+        return []
+    return [("angles", {k: (None if v is None else float(v)) for k, v in frame.angles.items()})]
+
+
+def message_items(message: Message) -> list[tuple[str, Any]]:
+    """The message as ordered (key, value) pairs, landmark blocks excluded.
+
+    Raises :class:`LocalProtocolError` for :class:`FrameMessage` (use
+    :func:`encode_frame`) and :class:`Unknown`.
+    """
+    if isinstance(message, Hello):
+        s = message.source
+        return [
+            ("type", "hello"),
+            ("protocol", message.protocol),
+            ("server", message.server),
+            (
+                "source",
+                {
+                    "kind": s.kind,
+                    "name": s.name,
+                    "fps": None if s.fps is None else float(s.fps),
+                    "width": s.width,
+                    "height": s.height,
+                    "frames": s.frames,
+                    "loop": s.loop,
+                    "replay": s.replay,
+                    "coords": list(s.coords),
+                },
+            ),
+            ("landmarks", list(message.landmarks)),
+            ("fields", list(message.fields)),
+            ("bones", [list(b) for b in message.bones]),
+            ("sides", list(message.sides)),
+            ("angles", list(message.angles)),
+        ]
+    if isinstance(message, End):
+        return [("type", "end"), ("frames", message.frames), ("reason", message.reason)]
+    if isinstance(message, Error):
+        return [("type", "error"), ("code", message.code), ("message", message.message)]
+    if isinstance(message, Pong):
+        return [("type", "pong"), ("client_ns", message.client_ns), ("server_ns", message.server_ns)]
+    if isinstance(message, State):
+        return [
+            ("type", "state"),
+            ("paused", message.paused),
+            ("speed", _speed_wire(message.speed)),
+            ("position", message.position),
+            ("frames", message.frames),
+        ]
+    if isinstance(message, Ping):
+        return [("type", "control"), ("op", "ping"), ("client_ns", message.client_ns)]
+    if isinstance(message, Pause):
+        return [("type", "control"), ("op", "pause")]
+    if isinstance(message, Resume):
+        return [("type", "control"), ("op", "resume")]
+    if isinstance(message, Seek):
+        return [("type", "control"), ("op", "seek"), ("frame", message.frame)]
+    if isinstance(message, SetSpeed):
+        return [("type", "control"), ("op", "speed"), ("speed", _speed_wire(message.speed))]
+    raise LocalProtocolError(f"cannot encode {type(message).__name__} with message_items()")
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedFrame:
+    """A frame encoded once for any number of clients, all but its ``sent_ns``.
+
+    ``sent_ns`` is the last key of a frame in both encodings, so stamping it per
+    client is a concatenation: see :meth:`stamp`.
+    """
+
+    prefix: bytes | str
+    format: WireFormat
+
+    def stamp(self, sent_ns: int) -> bytes | str:
+        """The complete message with ``sent_ns`` filled in."""
+        if self.format is WireFormat.MSGPACK:
+            assert isinstance(self.prefix, bytes)
+            return self.prefix + _u64(_check_ns("sent_ns", sent_ns))
+        assert isinstance(self.prefix, str)
+        return self.prefix + str(_check_ns("sent_ns", sent_ns)) + "}"
+
+
+def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
+    """Encode a frame for ``fmt``, leaving ``sent_ns`` to :meth:`EncodedFrame.stamp`.
+
+    Raises :class:`LocalProtocolError` when a value cannot be encoded (a negative
+    ``captured_ns``, non-finite landmarks in JSON).
+    """
+    items: list[tuple[str, Any]] = [
+        ("type", "frame"),
+        ("seq", frame.seq),
+        ("t", float(frame.t)),
+        ("captured_ns", frame.captured_ns),
+        ("image", None),
+        ("world", None),
+        *_angles_items(frame),
+    ]
+    if fmt is WireFormat.MSGPACK:
+        items[4] = ("image", _block_bytes(frame.image))
+        items[5] = ("world", _block_bytes(frame.world))
+        body = _pack_items([*items, ("sent_ns", 0)])
+        return EncodedFrame(body[:-9], fmt)  # drop the placeholder uint64 (0xcf + 8 bytes)
+    parts = [_json_value(k) + ":" + _json_value(v) for k, v in items if k not in ("image", "world")]
+    parts.insert(4, '"image":' + _block_json(frame.image))
+    parts.insert(5, '"world":' + _block_json(frame.world))
+    return EncodedFrame("{" + ",".join(parts) + ',"sent_ns":', fmt)
+
+
+def encode(message: Message, fmt: WireFormat) -> bytes | str:
+    """Encode any message: ``bytes`` for msgpack, ``str`` for JSON."""
+    if isinstance(message, FrameMessage):
+        return encode_frame(message.frame, fmt).stamp(message.sent_ns)
+    items = message_items(message)
+    if fmt is WireFormat.MSGPACK:
+        return _pack_items(items)
+    return _json_items(items)
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _bad(msg: str, code: str = "bad_message") -> RemoteProtocolError:
+    return RemoteProtocolError(msg, code)
+
+
+def _get(obj: Mapping[str, Any], where: str, key: str, kinds: tuple[type, ...], *, optional: bool = False) -> Any:
+    if key not in obj:
+        if optional:
+            return None
+        raise _bad(f"{where}: missing field {key!r}")
+    value = obj[key]
+    if value is None and optional:
+        return None
+    ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+    if not ok:
+        names = " or ".join(k.__name__ for k in kinds)
+        raise _bad(f"{where}: field {key!r} must be {names}, got {type(value).__name__}", "bad_value")
+    return value
+
+
+def _int(obj: Mapping[str, Any], where: str, key: str, *, optional: bool = False, minimum: int = 0) -> Any:
+    value = _get(obj, where, key, (int,), optional=optional)
+    if value is not None and value < minimum:
+        raise _bad(f"{where}: field {key!r} must be >= {minimum}, got {value}", "bad_value")
+    return value
+
+
+def _float(obj: Mapping[str, Any], where: str, key: str, *, optional: bool = False) -> float | None:
+    value = _get(obj, where, key, (int, float), optional=optional)
+    if value is None:
+        return None
+    value = float(value)
+    if not math.isfinite(value):
+        raise _bad(f"{where}: field {key!r} must be finite, got {value}", "bad_value")
+    return value
+
+
+def _speed(obj: Mapping[str, Any], where: str) -> float | None:
+    value = obj.get("speed")
+    if value == "max":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        return float(value)
+    raise _bad(f'{where}: field \'speed\' must be a number > 0 or "max", got {value!r}', "bad_value")
+
+
+def _block(obj: Mapping[str, Any], where: str, key: str) -> Block | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        if len(value) != BLOCK_BYTES:
+            raise _bad(f"{where}: field {key!r} must be {BLOCK_BYTES} bytes (33x5 float32), got {len(value)}")
+        arr = np.frombuffer(bytes(value), dtype=_LE_F32).reshape(BLOCK_SHAPE)
+        return arr.astype(np.float32, copy=False)
+    if isinstance(value, list):
+        try:
+            arr = np.array(value, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise _bad(f"{where}: field {key!r} must be 33 rows of 5 numbers") from None
+        if arr.shape != BLOCK_SHAPE or any(isinstance(v, bool) for row in value for v in row):
+            raise _bad(f"{where}: field {key!r} must be 33 rows of 5 numbers, got shape {arr.shape}")
+        arr.flags.writeable = False
+        return arr
+    raise _bad(f"{where}: field {key!r} must be a landmark block or null, got {type(value).__name__}", "bad_value")
+
+
+def _str_list(obj: Mapping[str, Any], where: str, key: str) -> tuple[str, ...]:
+    value = _get(obj, where, key, (list,))
+    if not all(isinstance(v, str) for v in value):
+        raise _bad(f"{where}: field {key!r} must be a list of strings", "bad_value")
+    return tuple(value)
+
+
+def _decode_hello(obj: Mapping[str, Any]) -> Hello:
+    w = "hello"
+    src = _get(obj, w, "source", (dict,))
+    ws = "hello.source"
+    coords = _str_list(src, ws, "coords") if "coords" in src else ("image", "world")
+    source = SourceInfo(
+        kind=_get(src, ws, "kind", (str,)),
+        name=_get(src, ws, "name", (str,)),
+        fps=_float(src, ws, "fps", optional=True),
+        width=_int(src, ws, "width", optional=True),
+        height=_int(src, ws, "height", optional=True),
+        frames=_int(src, ws, "frames", optional=True),
+        loop=bool(_get(src, ws, "loop", (bool,), optional=True)),
+        replay=bool(_get(src, ws, "replay", (bool,), optional=True)),
+        coords=coords,
+    )
+    bones_raw = _get(obj, w, "bones", (list,))
+    bones: list[tuple[int, int]] = []
+    for b in bones_raw:
+        if not (isinstance(b, list) and len(b) == 2 and all(isinstance(i, int) and not isinstance(i, bool) for i in b)):
+            raise _bad("hello: field 'bones' must be a list of [from, to] index pairs", "bad_value")
+        bones.append((b[0], b[1]))
+    landmarks = _str_list(obj, w, "landmarks")
+    if any(not 0 <= i < len(landmarks) for b in bones for i in b):
+        raise _bad("hello: a bone refers to a landmark index out of range", "bad_value")
+    return Hello(
+        source=source,
+        server=_get(obj, w, "server", (str,)),
+        protocol=_int(obj, w, "protocol", minimum=1),
+        landmarks=landmarks,
+        fields=_str_list(obj, w, "fields"),
+        bones=tuple(bones),
+        sides=_str_list(obj, w, "sides") if "sides" in obj else (),
+        angles=_str_list(obj, w, "angles") if "angles" in obj else (),
+    )
+
+
+def _decode_frame(obj: Mapping[str, Any]) -> FrameMessage:
+    w = "frame"
+    angles_raw = _get(obj, w, "angles", (dict,), optional=True)
+    angles: dict[str, float | None] | None = None
+    if angles_raw is not None:
+        angles = {}
+        for k, v in angles_raw.items():
+            if not isinstance(k, str) or not (v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))):
+                raise _bad("frame: field 'angles' must map names to numbers or null", "bad_value")
+            angles[k] = None if v is None else float(v)
+    frame = PoseFrame(
+        seq=_int(obj, w, "seq"),
+        t=_float(obj, w, "t"),  # type: ignore[arg-type]
+        captured_ns=_int(obj, w, "captured_ns"),
+        image=_block(obj, w, "image"),
+        world=_block(obj, w, "world"),
+        angles=angles,
+    )
+    return FrameMessage(frame, _int(obj, w, "sent_ns"))
+
+
+def _decode_control(obj: Mapping[str, Any]) -> Control:
+    op = _get(obj, "control", "op", (str,))
+    w = f"control {op!r}"
+    if op == "ping":
+        return Ping(_int(obj, w, "client_ns"))
+    if op == "pause":
+        return Pause()
+    if op == "resume":
+        return Resume()
+    if op == "seek":
+        return Seek(_int(obj, w, "frame"))
+    if op == "speed":
+        return SetSpeed(_speed(obj, w))
+    raise _bad(f"control: unknown op {op!r} (known: ping, pause, resume, seek, speed)", "unknown_op")
+
+
+def _decode_state(obj: Mapping[str, Any]) -> State:
+    w = "state"
+    return State(
+        paused=_get(obj, w, "paused", (bool,)),
+        speed=_speed(obj, w),
+        position=_int(obj, w, "position"),
+        frames=_int(obj, w, "frames", optional=True),
+    )
+
+
+def decode_object(obj: Any) -> Message:
+    """Decode an already parsed message (a dict with string keys)."""
+    if not isinstance(obj, dict):
+        raise _bad(f"a message must be a map/object, got {type(obj).__name__}")
+    if not all(isinstance(k, str) for k in obj):
+        raise _bad("message keys must be strings")
+    kind = obj.get("type")
+    if not isinstance(kind, str):
+        raise _bad("message has no string field 'type'")
+    if kind == "frame":
+        return _decode_frame(obj)
+    if kind == "control":
+        return _decode_control(obj)
+    if kind == "hello":
+        return _decode_hello(obj)
+    if kind == "end":
+        w = "end"
+        return End(_int(obj, w, "frames"), _get(obj, w, "reason", (str,), optional=True) or "eof")
+    if kind == "error":
+        return Error(_get(obj, "error", "code", (str,)), _get(obj, "error", "message", (str,)))
+    if kind == "pong":
+        return Pong(_int(obj, "pong", "client_ns"), _int(obj, "pong", "server_ns"))
+    if kind == "state":
+        return _decode_state(obj)
+    return Unknown(kind, {k: v for k, v in obj.items() if k != "type"})
+
+
+def decode(data: bytes | bytearray | memoryview | str) -> Message:
+    """Decode one wire message: ``bytes`` are msgpack, ``str`` is JSON.
+
+    Unknown message types decode to :class:`Unknown`; unknown keys are ignored.
+    Raises :class:`RemoteProtocolError` (with ``code``) for anything else that is
+    not valid protocol v1: undecodable bytes, trailing data, a non-map, missing or
+    mistyped fields, an unknown control ``op``.
+    """
+    if isinstance(data, str):
+        try:
+            obj = json.loads(data, parse_constant=_reject_constant)
+        except ValueError as exc:
+            raise _bad(f"not valid JSON: {exc}") from None
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        try:
+            obj = msgpack.unpackb(data, raw=False, strict_map_key=True, use_list=True)
+        except msgpack.ExtraData:
+            raise _bad("not valid msgpack: trailing bytes after the message") from None
+        except (ValueError, msgpack.UnpackException, TypeError) as exc:
+            raise _bad(f"not valid msgpack: {exc or type(exc).__name__}") from None
+    else:
+        raise _bad(f"a message must be bytes or text, got {type(data).__name__}")
+    return decode_object(obj)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")

@@ -1,0 +1,139 @@
+"""The 33-landmark BlazePose topology: the single source of truth.
+
+Everything that needs landmark names, bone connections, left/right sides or the
+mapping to animation rigs (Mixamo bone names, Unity ``HumanBodyBones``) reads it
+from here: the wire protocol's ``hello`` message, the recorders, the evaluator,
+the viewer and — through ``hello`` — the Unity client.
+
+This module imports nothing heavy (no numpy, no MediaPipe).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: Landmark names in MediaPipe Pose order (index 0..32).
+LANDMARK_NAMES: Final[tuple[str, ...]] = (
+    "nose",
+    "left_eye_inner",
+    "left_eye",
+    "left_eye_outer",
+    "right_eye_inner",
+    "right_eye",
+    "right_eye_outer",
+    "left_ear",
+    "right_ear",
+    "mouth_left",
+    "mouth_right",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_pinky",
+    "right_pinky",
+    "left_index",
+    "right_index",
+    "left_thumb",
+    "right_thumb",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
+)
+
+NUM_LANDMARKS: Final[int] = len(LANDMARK_NAMES)
+
+#: Field order of one landmark row, on the wire and in memory.
+LANDMARK_FIELDS: Final[tuple[str, ...]] = ("x", "y", "z", "visibility", "presence")
+
+#: Index of a landmark by name.
+INDEX: Final[dict[str, int]] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
+
+#: Bone connections as (from, to) index pairs; the same 35 edges as
+#: ``mediapipe.solutions.pose.POSE_CONNECTIONS``, in a fixed order.
+BONES: Final[tuple[tuple[int, int], ...]] = (
+    (0, 1), (1, 2), (2, 3), (3, 7), (0, 4), (4, 5), (5, 6), (6, 8), (9, 10),
+    (11, 12), (11, 13), (13, 15), (15, 17), (15, 19), (15, 21), (17, 19),
+    (12, 14), (14, 16), (16, 18), (16, 20), (16, 22), (18, 20),
+    (11, 23), (12, 24), (23, 24), (23, 25), (24, 26), (25, 27), (26, 28),
+    (27, 29), (28, 30), (29, 31), (30, 32), (27, 31), (28, 32),
+)  # fmt: skip
+
+
+def _side(name: str) -> str:
+    if name.startswith("left_") or name.endswith("_left"):
+        return "left"
+    if name.startswith("right_") or name.endswith("_right"):
+        return "right"
+    return "center"
+
+
+#: ``"left"``, ``"right"`` or ``"center"`` for each landmark (the person's own side).
+SIDES: Final[tuple[str, ...]] = tuple(_side(n) for n in LANDMARK_NAMES)
+
+
+def _mirror_name(name: str) -> str:
+    for a, b in (("left", "right"), ("right", "left")):
+        if name.startswith(a + "_"):
+            return b + name[len(a) :]
+        if name.endswith("_" + a):
+            return name[: -len(a)] + b
+    return name
+
+
+#: For each landmark, the index of its left/right counterpart (itself when centred).
+MIRROR: Final[tuple[int, ...]] = tuple(INDEX[_mirror_name(n)] for n in LANDMARK_NAMES)
+
+
+def bone_side(bone: tuple[int, int]) -> str:
+    """Side of a bone: ``left``/``right`` when both ends agree or one end is centred, else ``center``."""
+    a, b = SIDES[bone[0]], SIDES[bone[1]]
+    if a == b:
+        return a
+    if "center" in (a, b):
+        return a if b == "center" else b
+    return "center"
+
+
+#: Correspondence between BlazePose landmarks and animation rigs, used by the
+#: evaluator. Each entry: landmark index -> (Mixamo bone names, Unity
+#: HumanBodyBones names), each list in order of preference (the first one
+#: present in a ground-truth file wins). Mixamo names are given without the rig
+#: prefix (``mixamorig:``, ``mixamorig2:`` ...), which is matched separately.
+RIG_JOINTS: Final[dict[int, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    INDEX["nose"]: (("Head", "HeadTop_End"), ("Head",)),
+    INDEX["left_shoulder"]: (("LeftArm", "LeftShoulder"), ("LeftUpperArm", "LeftShoulder")),
+    INDEX["right_shoulder"]: (("RightArm", "RightShoulder"), ("RightUpperArm", "RightShoulder")),
+    INDEX["left_elbow"]: (("LeftForeArm",), ("LeftLowerArm",)),
+    INDEX["right_elbow"]: (("RightForeArm",), ("RightLowerArm",)),
+    INDEX["left_wrist"]: (("LeftHand",), ("LeftHand",)),
+    INDEX["right_wrist"]: (("RightHand",), ("RightHand",)),
+    INDEX["left_hip"]: (("LeftUpLeg",), ("LeftUpperLeg",)),
+    INDEX["right_hip"]: (("RightUpLeg",), ("RightUpperLeg",)),
+    INDEX["left_knee"]: (("LeftLeg",), ("LeftLowerLeg",)),
+    INDEX["right_knee"]: (("RightLeg",), ("RightLowerLeg",)),
+    INDEX["left_ankle"]: (("LeftFoot",), ("LeftFoot",)),
+    INDEX["right_ankle"]: (("RightFoot",), ("RightFoot",)),
+}
+
+#: Landmarks in the default accuracy summary (the head is reported but left out:
+#: the nose and a rig's head bone are not the same point).
+SUMMARY_JOINTS: Final[tuple[int, ...]] = tuple(i for i in RIG_JOINTS if i != INDEX["nose"])
+
+
+def topology() -> dict[str, object]:
+    """The topology as plain data, as carried by the protocol's ``hello`` message."""
+    return {
+        "landmarks": list(LANDMARK_NAMES),
+        "fields": list(LANDMARK_FIELDS),
+        "bones": [list(b) for b in BONES],
+        "sides": list(SIDES),
+    }

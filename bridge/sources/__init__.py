@@ -1,0 +1,1 @@
+"""Frame sources: video files, webcams, the built-in demo and recordings."""

@@ -1,0 +1,58 @@
+"""The source interface: an async stream of :class:`~bridge.frame.PoseFrame` plus metadata.
+
+Every source — video file, webcam, the built-in demo, a recording — is a
+:class:`Source`. The server's pump iterates ``frames()`` and does the pacing
+(``--speed``), looping (``--loop``) and replay controls, so sources stay simple:
+
+- ``live`` sources (webcam) produce frames in real time and are never paced;
+- other sources yield frames as fast as they can, with ``t`` (seconds) telling
+  when each frame belongs on the timeline; the pump sleeps until then;
+- :class:`SeekableSource` (recordings) can start at any frame, which is what
+  replay pause/seek/loop need.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator
+
+from ..frame import PoseFrame
+from ..protocol import SourceInfo
+
+
+class Source(abc.ABC):
+    """An async stream of pose frames with metadata.
+
+    ``frames()`` may be called again after it finished (to loop); each call starts
+    from the beginning. ``aclose()`` releases devices, threads and files; it is
+    idempotent and safe to call while ``frames()`` is suspended.
+    """
+
+    #: Metadata sent to clients in ``hello``.
+    info: SourceInfo
+    #: True when frames arrive in real time (webcam): the pump never paces them.
+    live: bool = False
+
+    @abc.abstractmethod
+    def frames(self) -> AsyncIterator[PoseFrame]:
+        """Yield the source's frames in order. ``seq`` restarts at 0 on each call for files."""
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook, default does nothing
+        """Release resources. Idempotent."""
+
+    async def __aenter__(self) -> Source:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class SeekableSource(Source):
+    """A source that can start at any frame index (recordings)."""
+
+    @abc.abstractmethod
+    def frames_from(self, start: int) -> AsyncIterator[PoseFrame]:
+        """Yield frames from 0-based index ``start`` (clamped to the valid range) to the end."""
+
+    def frames(self) -> AsyncIterator[PoseFrame]:
+        return self.frames_from(0)
