@@ -1,0 +1,233 @@
+"""Landmark smoothing with the One Euro filter (Casiez, Roussel, Vogel, CHI 2012).
+
+The One Euro filter is a first-order low-pass filter whose cutoff frequency
+rises with speed: at rest a low cutoff (``min_cutoff`` Hz) removes jitter; when
+a landmark moves fast the cutoff grows by ``beta`` × speed so that it follows
+with little lag. Speed is the derivative of the signal, itself low-passed at
+``d_cutoff`` Hz. For each sample, with ``dt`` the time since the last sample::
+
+    alpha(fc) = 1 / (1 + 1 / (2π·fc·dt))
+    dx̂  = alpha(d_cutoff)·(x − x̂_prev)/dt + (1 − alpha(d_cutoff))·dx̂_prev
+    fc  = min_cutoff + beta·|dx̂|
+    x̂   = alpha(fc)·x + (1 − alpha(fc))·x̂_prev
+
+Here it runs vectorised with numpy on every coordinate of a pose at once (each
+coordinate is its own scalar filter, as in the paper). :class:`PoseSmoother`
+is a frame transform that smooths x, y, z of both the ``image`` and the
+``world`` block of each :class:`~bridge.frame.PoseFrame`, with ``dt`` taken
+from the frames' own timestamps ``t`` (so replays at any speed smooth the same).
+
+Decisions and edge cases:
+
+- ``visibility`` and ``presence`` are passed through untouched: they are
+  confidences, not positions, MediaPipe already smooths them over time, and
+  delaying them would keep a vanished joint "visible" for a while.
+- Units: ``beta`` multiplies a speed in coordinate units per second. Image
+  coordinates are normalised (1 = frame width/height) and world coordinates
+  are meters; a body moves at roughly the same order of magnitude in both, so
+  one ``beta`` serves both blocks.
+- The filter resets (the next frame passes through unchanged and starts a new
+  history) on a gap — a frame with no detection, or without that block — and
+  whenever time does not advance normally: ``t`` going backwards or standing
+  still (a loop restart or a seek back in a replay), or jumping forward by more
+  than ``max_gap`` seconds (a seek forward, a stalled webcam).
+- Non-finite input values are passed through and reset that block's history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import UserError
+from .frame import Block, PoseFrame
+
+log = logging.getLogger("bridge.smoothing")
+
+#: Defaults tuned with ``benchmarks/smoothing.py`` (see docs/benchmarks.md): on
+#: real BlazePose output of a still person they cut frame-to-frame jitter by the
+#: measured amount while adding at most about one frame of lag at 30 fps on a moving one.
+DEFAULT_MIN_CUTOFF: Final[float] = 1.0
+DEFAULT_BETA: Final[float] = 10.0
+DEFAULT_D_CUTOFF: Final[float] = 1.0
+DEFAULT_MAX_GAP: Final[float] = 1.0
+
+Array = npt.NDArray[np.float64]
+
+
+def _alpha(cutoff: Array | float, dt: float) -> Array | float:
+    r = 2.0 * math.pi * cutoff * dt
+    return r / (r + 1.0)
+
+
+class OneEuroFilter:
+    """A One Euro filter over an array of any fixed shape (every element is filtered independently).
+
+    ``min_cutoff`` (Hz, > 0): cutoff at rest — lower removes more jitter and adds
+    more lag on slow motion. ``beta`` (>= 0): how fast the cutoff rises with speed —
+    higher cuts lag on fast motion, and lets more jitter through while moving.
+    ``d_cutoff`` (Hz, > 0): cutoff of the speed estimate. Raises ``ValueError`` for
+    values out of range.
+    """
+
+    def __init__(
+        self, min_cutoff: float = DEFAULT_MIN_CUTOFF, beta: float = DEFAULT_BETA, d_cutoff: float = DEFAULT_D_CUTOFF
+    ) -> None:
+        check_parameters(min_cutoff, beta, d_cutoff)
+        self.min_cutoff = float(min_cutoff)
+        self.beta = float(beta)
+        self.d_cutoff = float(d_cutoff)
+        self._x: Array | None = None
+        self._dx: Array | None = None
+        self._t: float | None = None
+
+    def reset(self) -> None:
+        """Forget the history: the next sample passes through unchanged."""
+        self._x = self._dx = None
+        self._t = None
+
+    def __call__(self, x: npt.ArrayLike, t: float) -> Array:
+        """Filter sample ``x`` taken at time ``t`` (seconds); returns the filtered float64 array.
+
+        The first sample after construction or :meth:`reset` is returned as is.
+        ``t`` must be greater than the previous sample's (callers reset otherwise);
+        a change of shape also restarts the history.
+        """
+        xs = np.array(x, dtype=np.float64)
+        if self._x is None or self._t is None or self._x.shape != xs.shape or not t > self._t:
+            self._x, self._dx, self._t = xs, np.zeros_like(xs), float(t)
+            return xs.copy()
+        dt = float(t) - self._t
+        assert self._dx is not None
+        dx = _alpha(self.d_cutoff, dt) * ((xs - self._x) / dt) + (1.0 - _alpha(self.d_cutoff, dt)) * self._dx
+        a = _alpha(self.min_cutoff + self.beta * np.abs(dx), dt)
+        out = a * xs + (1.0 - a) * self._x
+        self._x, self._dx, self._t = out, dx, float(t)
+        return out.copy()
+
+
+def check_parameters(min_cutoff: float, beta: float, d_cutoff: float) -> None:
+    """Raise ``ValueError`` naming the parameter when a One Euro parameter is out of range."""
+    for name, value, positive in (
+        ("min_cutoff", min_cutoff, True),
+        ("beta", beta, False),
+        ("d_cutoff", d_cutoff, True),
+    ):
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            need = "> 0" if positive else ">= 0"
+            raise ValueError(f"{name} must be a finite number {need}, got {value}")
+
+
+@dataclass
+class _BlockState:
+    filter: OneEuroFilter
+
+    def apply(self, block: Block | None, t: float) -> Block | None:
+        if block is None:
+            self.filter.reset()
+            return None
+        if not np.isfinite(block[:, :3]).all():
+            self.filter.reset()
+            return block
+        out = np.array(block, dtype=np.float32)
+        out[:, :3] = self.filter(block[:, :3], t)
+        return out
+
+
+class PoseSmoother:
+    """Frame transform: One Euro smoothing of x, y, z in the ``image`` and ``world`` blocks.
+
+    Use one instance per stream (it keeps history) and call it on every frame
+    in order, including frames with no detection (they reset it). See the module
+    docstring for what resets the history. ``angles`` already on a frame are kept
+    as they are: apply smoothing before computing angles.
+    """
+
+    def __init__(
+        self,
+        min_cutoff: float = DEFAULT_MIN_CUTOFF,
+        beta: float = DEFAULT_BETA,
+        d_cutoff: float = DEFAULT_D_CUTOFF,
+        *,
+        max_gap: float = DEFAULT_MAX_GAP,
+    ) -> None:
+        check_parameters(min_cutoff, beta, d_cutoff)
+        if not max_gap > 0:
+            raise ValueError(f"max_gap must be > 0 seconds, got {max_gap}")
+        self.min_cutoff, self.beta, self.d_cutoff, self.max_gap = min_cutoff, beta, d_cutoff, max_gap
+        self._image = _BlockState(OneEuroFilter(min_cutoff, beta, d_cutoff))
+        self._world = _BlockState(OneEuroFilter(min_cutoff, beta, d_cutoff))
+        self._t: float | None = None
+        self.resets = 0  #: how many times the history was dropped because time jumped (for logs and tests)
+
+    def reset(self) -> None:
+        """Forget the history of both blocks."""
+        self._image.filter.reset()
+        self._world.filter.reset()
+        self._t = None
+
+    def __call__(self, frame: PoseFrame) -> PoseFrame:
+        """The frame with smoothed landmark positions (a new frame; the input is not changed)."""
+        t = float(frame.t)
+        if self._t is not None and not (0.0 < t - self._t <= self.max_gap):
+            self.reset()
+            self.resets += 1
+        self._t = t
+        if not frame.detected:
+            self._image.filter.reset()
+            self._world.filter.reset()
+            return frame
+        return frame.replace(image=self._image.apply(frame.image, t), world=self._world.apply(frame.world, t))
+
+    def __repr__(self) -> str:
+        return f"PoseSmoother(min_cutoff={self.min_cutoff}, beta={self.beta}, d_cutoff={self.d_cutoff})"
+
+
+# --------------------------------------------------------------------------- CLI helpers
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--smooth``, ``--min-cutoff``, ``--beta`` and ``--d-cutoff`` to a command's parser."""
+    g = parser.add_argument_group("smoothing (One Euro filter)")
+    g.add_argument("--smooth", action="store_true", help="smooth landmark positions with a One Euro filter")
+    g.add_argument(
+        "--min-cutoff",
+        type=float,
+        default=DEFAULT_MIN_CUTOFF,
+        metavar="HZ",
+        help="cutoff at rest: lower = less jitter, more lag when moving slowly (default %(default)s)",
+    )
+    g.add_argument(
+        "--beta",
+        type=float,
+        default=DEFAULT_BETA,
+        help="speed coefficient: higher = less lag on fast motion, more jitter (default %(default)s)",
+    )
+    g.add_argument(
+        "--d-cutoff",
+        type=float,
+        default=DEFAULT_D_CUTOFF,
+        metavar="HZ",
+        help="cutoff of the speed estimate (default %(default)s)",
+    )
+
+
+def from_args(args: argparse.Namespace) -> PoseSmoother | None:
+    """The smoother asked for on the command line, or ``None`` without ``--smooth``.
+
+    Raises :class:`~bridge.errors.UserError` for out-of-range parameters.
+    """
+    if not getattr(args, "smooth", False):
+        return None
+    try:
+        smoother = PoseSmoother(args.min_cutoff, args.beta, args.d_cutoff)
+    except ValueError as exc:
+        raise UserError(f"smoothing: {exc} (--min-cutoff, --beta, --d-cutoff)") from None
+    log.info("smoothing landmarks: %r", smoother)
+    return smoother
