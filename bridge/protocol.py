@@ -400,6 +400,8 @@ def _int(obj: Mapping[str, Any], where: str, key: str, *, optional: bool = False
     value = _get(obj, where, key, (int,), optional=optional)
     if value is not None and value < minimum:
         raise _bad(f"{where}: field {key!r} must be >= {minimum}, got {value}", "bad_value")
+    if value is not None and value >= 2**64:  # JSON integers are unbounded; the wire's are uint64
+        raise _bad(f"{where}: field {key!r} must be < 2**64, got {value}", "bad_value")
     return value
 
 
