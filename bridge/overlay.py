@@ -1,0 +1,135 @@
+"""The 2D skeleton drawn over a video frame with OpenCV (``annotate``, ``serve --preview``).
+
+What is drawn, from the frame's ``image`` block (normalised coordinates):
+
+- bones, coloured by the person's side (:data:`SIDE_COLORS`, the same colours as
+  the browser viewer): solid when both ends have ``visibility >= min_visibility``,
+  a thin darker line otherwise;
+- joints, filled circles coloured from red (visibility 0) through yellow to green
+  (visibility 1); joints below ``min_visibility`` are drawn as rings;
+- a caption: frame number, time, pose confidence (the mean visibility of the 33
+  landmarks) and the number of visible joints, or "no person detected".
+
+Edge cases: the image is drawn on in place (pass a copy to keep the original);
+non-finite coordinates are skipped; landmarks outside the image are clipped by
+OpenCV; line widths and text scale follow the image size, so a 320×240 preview
+and a 4K video look alike.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from .frame import Block, PoseFrame
+from .skeleton import BONES, bone_side
+
+#: BGR colour of a bone by side (left = orange, right = blue, centre = light grey).
+SIDE_COLORS: Final[dict[str, tuple[int, int, int]]] = {
+    "left": (26, 140, 255),
+    "right": (255, 163, 26),
+    "center": (224, 224, 224),
+}
+
+#: Visibility below which a landmark is drawn as unreliable (MediaPipe's own drawing threshold).
+DEFAULT_MIN_VISIBILITY: Final[float] = 0.5
+
+Image = npt.NDArray[np.uint8]
+
+
+def visibility_color(v: float) -> tuple[int, int, int]:
+    """BGR colour for a visibility in [0, 1]: red at 0, yellow at 0.5, green at 1 (clamped; NaN is red)."""
+    v = 0.0 if not np.isfinite(v) else min(max(float(v), 0.0), 1.0)
+    if v < 0.5:
+        return (0, int(round(510 * v)), 255)
+    return (0, 255, int(round(255 - 510 * (v - 0.5))))
+
+
+def pose_confidence(block: Block | None) -> float | None:
+    """Mean visibility of the landmarks of a block, or ``None`` for no detection."""
+    if block is None:
+        return None
+    vis = block[:, 3]
+    vis = vis[np.isfinite(vis)]
+    return float(vis.mean()) if vis.size else None
+
+
+def draw_pose(image: Image, frame: PoseFrame, *, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> Image:
+    """Draw ``frame``'s skeleton and caption on the BGR ``image`` (in place); returns ``image``.
+
+    Raises ``ValueError`` for an image that is not H×W×3 uint8.
+    """
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(f"expected a BGR uint8 image of shape (H, W, 3), got {image.dtype} {image.shape}")
+    h, w = image.shape[:2]
+    scale = max(min(h, w) / 480.0, 0.5)
+    thick = max(1, int(round(3 * scale)))
+    radius = max(2, int(round(4 * scale)))
+    block = frame.image
+    if block is not None:
+        pts = block[:, :2] * np.array([w, h], dtype=np.float32)
+        vis = block[:, 3]
+        finite = np.isfinite(pts).all(axis=1)
+        ipts = [(int(round(x)), int(round(y))) if ok else None for (x, y), ok in zip(pts, finite, strict=True)]
+        for a, b in BONES:
+            pa, pb = ipts[a], ipts[b]
+            if pa is None or pb is None:
+                continue
+            color = SIDE_COLORS[bone_side((a, b))]
+            if min(vis[a], vis[b]) >= min_visibility:
+                cv2.line(image, pa, pb, color, thick, cv2.LINE_AA)
+            else:
+                dim = tuple(int(c * 0.5) for c in color)
+                cv2.line(image, pa, pb, dim, 1, cv2.LINE_AA)
+        for i, p in enumerate(ipts):
+            if p is None:
+                continue
+            color = visibility_color(float(vis[i]))
+            if vis[i] >= min_visibility:
+                cv2.circle(image, p, radius, color, -1, cv2.LINE_AA)
+                cv2.circle(image, p, radius, (0, 0, 0), 1, cv2.LINE_AA)
+            else:
+                cv2.circle(image, p, radius, color, 1, cv2.LINE_AA)
+    _caption(image, frame, scale, min_visibility)
+    return image
+
+
+def caption_text(frame: PoseFrame, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> str:
+    """The caption line drawn by :func:`draw_pose`."""
+    head = f"frame {frame.seq}  t={frame.t:.2f}s"
+    block = frame.image if frame.image is not None else frame.world
+    conf = pose_confidence(block)
+    if block is None or conf is None:
+        return head + "  no person detected"
+    visible = int((block[:, 3] >= min_visibility).sum())
+    return head + f"  confidence {conf:.2f}  visible {visible}/{block.shape[0]}"
+
+
+def _caption(image: Image, frame: PoseFrame, scale: float, min_visibility: float) -> None:
+    text = caption_text(frame, min_visibility)
+    font, fs = cv2.FONT_HERSHEY_SIMPLEX, 0.55 * scale
+    tt = max(1, int(round(scale)))
+    (tw, th), base = cv2.getTextSize(text, font, fs, tt)
+    pad = int(6 * scale)
+    x0, y0 = pad, pad
+    # darken a box behind the text so it reads on any background
+    y1, x1 = min(y0 + th + base + 2 * pad, image.shape[0]), min(x0 + tw + 2 * pad, image.shape[1])
+    roi = image[y0:y1, x0:x1]
+    roi[:] = (roi.astype(np.uint16) * 2 // 5).astype(np.uint8)
+    cv2.putText(image, text, (x0 + pad, y0 + pad + th), font, fs, (255, 255, 255), tt, cv2.LINE_AA)
+    if frame.angles:
+        y = y1 + pad
+        for name, value in frame.angles.items():
+            if value is None:
+                continue
+            label = f"{name.replace('_', ' ')} {value:.0f}"
+            (lw, lh), lb = cv2.getTextSize(label, font, fs * 0.85, tt)
+            if y + lh + lb > image.shape[0]:
+                break
+            roi = image[y : y + lh + lb + 4, x0 : x0 + lw + 2 * pad]
+            roi[:] = (roi.astype(np.uint16) * 2 // 5).astype(np.uint8)
+            cv2.putText(image, label, (x0 + pad, y + lh + 2), font, fs * 0.85, (255, 255, 255), tt, cv2.LINE_AA)
+            y += lh + lb + 6

@@ -1,0 +1,80 @@
+"""The OpenCV overlay: bone colours by side, joint colours by visibility, caption."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bridge.frame import PoseFrame
+from bridge.overlay import SIDE_COLORS, caption_text, draw_pose, pose_confidence, visibility_color
+from bridge.skeleton import INDEX
+
+
+def _frame(vis: float = 1.0, angles: dict[str, float | None] | None = None) -> PoseFrame:
+    block = np.zeros((33, 5), dtype=np.float32)
+    block[:, 3:] = vis
+    # put every landmark on a neutral spot, then lay out the two upper arms far apart
+    block[:, :2] = (0.5, 0.9)
+    block[INDEX["left_shoulder"], :2] = (0.75, 0.2)
+    block[INDEX["left_elbow"], :2] = (0.75, 0.6)
+    block[INDEX["right_shoulder"], :2] = (0.25, 0.2)
+    block[INDEX["right_elbow"], :2] = (0.25, 0.6)
+    return PoseFrame(seq=42, t=1.4, captured_ns=0, image=block, world=block, angles=angles)
+
+
+def test_visibility_colors() -> None:
+    assert visibility_color(0.0) == (0, 0, 255)  # red (BGR)
+    assert visibility_color(0.5) == (0, 255, 255)  # yellow
+    assert visibility_color(1.0) == (0, 255, 0)  # green
+    assert visibility_color(float("nan")) == (0, 0, 255)
+    assert visibility_color(7.0) == (0, 255, 0)
+
+
+def test_bones_are_coloured_by_side() -> None:
+    img = np.zeros((400, 400, 3), dtype=np.uint8)
+    out = draw_pose(img, _frame())
+    assert out is img
+    # midpoints of the upper arms: left arm at x=300, right arm at x=100, y=160
+    assert tuple(int(c) for c in img[160, 300]) == SIDE_COLORS["left"]
+    assert tuple(int(c) for c in img[160, 100]) == SIDE_COLORS["right"]
+
+
+def test_low_visibility_bones_are_dimmed_and_caption_drawn() -> None:
+    img = np.zeros((400, 400, 3), dtype=np.uint8)
+    draw_pose(img, _frame(vis=0.2))
+    px = img[160, 300].astype(int)
+    assert px.max() > 0 and tuple(px) != SIDE_COLORS["left"]
+    assert img[:30, :200].max() == 255  # white caption text top left
+
+
+def test_no_detection_draws_only_the_caption() -> None:
+    img = np.zeros((240, 320, 3), dtype=np.uint8)
+    frame = PoseFrame(seq=7, t=0.5, captured_ns=0)
+    draw_pose(img, frame)
+    assert "no person detected" in caption_text(frame)
+    assert img[60:, :].max() == 0 and img[:30].max() > 0
+
+
+def test_caption_and_confidence() -> None:
+    f = _frame(vis=0.8)
+    assert pose_confidence(f.image) == pytest.approx(0.8)
+    assert pose_confidence(None) is None
+    text = caption_text(f)
+    assert "frame 42" in text and "confidence 0.80" in text and "visible 33/33" in text
+
+
+def test_angles_are_listed_and_bad_images_rejected() -> None:
+    img = np.zeros((400, 400, 3), dtype=np.uint8)
+    draw_pose(img, _frame(angles={"left_elbow": 90.0, "right_elbow": None}))
+    plain = draw_pose(np.zeros_like(img), _frame())
+    assert img[40:70, :150].max() > 200 and plain[40:70, :150].max() == 0  # one angle line under the caption
+    with pytest.raises(ValueError, match="BGR"):
+        draw_pose(np.zeros((10, 10), dtype=np.uint8), _frame())
+
+
+def test_non_finite_and_off_image_landmarks_do_not_crash() -> None:
+    f = _frame()
+    block = np.array(f.image)
+    block[INDEX["left_elbow"], 0] = np.nan
+    block[INDEX["right_elbow"], :2] = (5.0, -3.0)
+    draw_pose(np.zeros((100, 100, 3), dtype=np.uint8), f.replace(image=block))
