@@ -18,6 +18,7 @@ and a 4K video look alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 import cv2
@@ -122,10 +123,7 @@ def _caption(image: Image, frame: PoseFrame, scale: float, min_visibility: float
     cv2.putText(image, text, (x0 + pad, y0 + pad + th), font, fs, (255, 255, 255), tt, cv2.LINE_AA)
     if frame.angles:
         y = y1 + pad
-        for name, value in frame.angles.items():
-            if value is None:
-                continue
-            label = f"{name.replace('_', ' ')} {value:.0f}"
+        for label in angle_lines(frame.angles):
             (lw, lh), lb = cv2.getTextSize(label, font, fs * 0.85, tt)
             if y + lh + lb > image.shape[0]:
                 break
@@ -133,3 +131,28 @@ def _caption(image: Image, frame: PoseFrame, scale: float, min_visibility: float
             roi[:] = (roi.astype(np.uint16) * 2 // 5).astype(np.uint8)
             cv2.putText(image, label, (x0 + pad, y + lh + 2), font, fs * 0.85, (255, 255, 255), tt, cv2.LINE_AA)
             y += lh + lb + 6
+
+
+def angle_lines(angles: Mapping[str, float | None]) -> list[str]:
+    """Angles as compact text lines: ``left_x``/``right_x`` pairs share a line (``elbow  L 102  R 98``);
+    unmeasurable angles show as ``-``."""
+
+    def fmt(v: float | None) -> str:
+        return "-" if v is None else f"{v:.0f}"
+
+    lines: list[str] = []
+    done: set[str] = set()
+    for name, value in angles.items():
+        if name in done:
+            continue
+        for side, other in (("left_", "right_"), ("right_", "left_")):
+            if name.startswith(side) and other + name[len(side) :] in angles:
+                joint = name[len(side) :]
+                left, right = angles.get("left_" + joint), angles.get("right_" + joint)
+                lines.append(f"{joint.replace('_', ' ')}  L {fmt(left)}  R {fmt(right)}")
+                done.update(("left_" + joint, "right_" + joint))
+                break
+        else:
+            lines.append(f"{name.replace('_', ' ')} {fmt(value)}")
+            done.add(name)
+    return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,3 +142,30 @@ def test_with_angles_transform() -> None:
     assert out.angles is not None and out.angles["left_elbow"] == pytest.approx(90.0, abs=1e-3)
     empty = with_angles(PoseFrame(seq=4, t=0.2, captured_ns=2))
     assert empty.angles == dict.fromkeys(ANGLE_NAMES)
+
+
+@pytest.mark.blazepose
+def test_plausible_angles_on_real_photos(media: Path) -> None:
+    """Real BlazePose on real people: a standing player (basketball1) and a footballer mid-stride (messi5)."""
+    import cv2
+
+    from bridge.estimator import Estimator
+
+    results = {}
+    for name in ("basketball1.png", "messi5.jpg"):
+        rgb = cv2.cvtColor(cv2.imread(str(media / name)), cv2.COLOR_BGR2RGB)
+        with Estimator() as est:
+            _, world = est.process(rgb)
+        assert world is not None, name
+        results[name] = joint_angles(world)
+    for angles in results.values():
+        for name, value in angles.items():
+            if value is not None:
+                assert 0.0 <= value <= 180.0, name
+    standing = results["basketball1.png"]
+    assert standing["trunk_lean"] is not None and standing["trunk_lean"] < 20
+    assert all(standing[k] is not None and standing[k] > 140 for k in ("left_knee", "right_knee"))  # type: ignore[operator]
+    assert all(standing[k] is not None and standing[k] > 150 for k in ("left_hip", "right_hip"))  # type: ignore[operator]
+    stride = results["messi5.jpg"]  # running with the right leg bent back and the right arm swung up
+    assert stride["right_knee"] is not None and stride["right_knee"] < 110
+    assert stride["right_shoulder"] is not None and stride["right_shoulder"] > 90

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bridge.frame import PoseFrame
-from bridge.overlay import SIDE_COLORS, caption_text, draw_pose, pose_confidence, visibility_color
+from bridge.overlay import SIDE_COLORS, angle_lines, caption_text, draw_pose, pose_confidence, visibility_color
 from bridge.skeleton import INDEX
 
 
@@ -78,3 +78,10 @@ def test_non_finite_and_off_image_landmarks_do_not_crash() -> None:
     block[INDEX["left_elbow"], 0] = np.nan
     block[INDEX["right_elbow"], :2] = (5.0, -3.0)
     draw_pose(np.zeros((100, 100, 3), dtype=np.uint8), f.replace(image=block))
+
+
+def test_angle_lines_pair_left_and_right() -> None:
+    lines = angle_lines(
+        {"left_elbow": 90.4, "right_elbow": None, "left_knee": 170.0, "right_knee": 171.0, "trunk_lean": 4.2}
+    )
+    assert lines == ["elbow  L 90  R -", "knee  L 170  R 171", "trunk lean 4"]
