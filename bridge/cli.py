@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet else logging.DEBUG if verbose > 1 else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
+    if verbose < 2:
+        logging.getLogger("websockets").setLevel(logging.WARNING)  # we log connects ourselves
     # Quieten MediaPipe/TensorFlow Lite's C++ logging unless asked for.
     if verbose < 2:
         import os

@@ -28,7 +28,7 @@ import math
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import msgpack
 import numpy as np
@@ -183,8 +183,8 @@ class Unknown:
     fields: Mapping[str, Any] = field(default_factory=dict)
 
 
-Control = Union[Ping, Pause, Resume, Seek, SetSpeed]
-Message = Union[Hello, FrameMessage, End, Error, Pong, State, Ping, Pause, Resume, Seek, SetSpeed, Unknown]
+Control = Ping | Pause | Resume | Seek | SetSpeed
+Message = Hello | FrameMessage | End | Error | Pong | State | Ping | Pause | Resume | Seek | SetSpeed | Unknown
 
 #: Error codes used in ``error`` messages.
 ERROR_CODES = ("bad_message", "unknown_type", "unknown_op", "bad_value", "not_supported")
@@ -234,7 +234,7 @@ def _block_json(block: Block | None) -> str:
         return "null"
     if not np.isfinite(block).all():
         raise LocalProtocolError("landmark values must be finite to be encoded")
-    rows = ("[" + ",".join("%.9g" % v for v in row) + "]" for row in block.tolist())
+    rows = ("[" + ",".join(f"{v:.9g}" for v in row) + "]" for row in block.tolist())
     return "[" + ",".join(rows) + "]"
 
 
@@ -421,7 +421,7 @@ def _speed(obj: Mapping[str, Any], where: str) -> float | None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
         return float(value)
-    raise _bad(f'{where}: field \'speed\' must be a number > 0 or "max", got {value!r}', "bad_value")
+    raise _bad(f"{where}: field 'speed' must be a number > 0 or \"max\", got {value!r}", "bad_value")
 
 
 def _block(obj: Mapping[str, Any], where: str, key: str) -> Block | None:

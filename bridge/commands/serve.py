@@ -1,0 +1,118 @@
+"""``pose-bridge serve``: stream a source's pose frames over WebSocket."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from ..errors import UserError
+from ..hub import Hub
+from ..player import FrameSink, Player, Transform
+from ..protocol import Hello
+from ..server import PoseServer
+from ..sources.base import Source
+from ..sources.demo import DemoSource
+from ..sources.video import VideoSource
+from . import _options
+
+HELP = "stream BlazePose landmarks over WebSocket (default source: the built-in demo)"
+DESCRIPTION = """\
+Stream every frame's 33 BlazePose landmarks over WebSocket at ws://HOST:PORT/
+(and the browser viewer at http://HOST:PORT/).
+
+SOURCE is one of:
+  demo            built-in walking-and-waving motion, no camera or model needed (default)
+  webcam[:N]      webcam N (default 0), live
+  VIDEO           a video file, image sequence (frames/%04d.png) or image OpenCV can read
+"""
+
+log = logging.getLogger("bridge.serve")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", nargs="?", default="demo", metavar="SOURCE", help="demo | webcam[:N] | VIDEO")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=_options.port, default=8765, help="port (default 8765; 0 picks a free one)")
+    parser.add_argument("--loop", action="store_true", help="restart the source at its end instead of ending")
+    parser.add_argument(
+        "--speed",
+        type=_options.speed,
+        default=1.0,
+        help="playback speed for files: a factor (1 = native fps, 2 = twice as fast) or 'max' (default 1)",
+    )
+    parser.add_argument(
+        "--wait-clients",
+        type=_options.non_negative_int,
+        default=0,
+        metavar="N",
+        help="start the source only once N clients are connected (default 0: at once)",
+    )
+    _options.add_estimator_arguments(parser)
+
+
+def open_source(args: argparse.Namespace) -> Source:
+    """The source named by ``args.source``. Raises UserError/SourceError for bad input."""
+    spec: str = args.source
+    if spec == "demo":
+        return DemoSource()
+    return VideoSource(spec, _options.estimator_options(args))
+
+
+def build_transforms(args: argparse.Namespace) -> list[Transform]:
+    """Frame transforms applied before publishing, in order."""
+    return []
+
+
+def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
+    """Consumers of every published frame besides the clients."""
+    return []
+
+
+def hello_for(args: argparse.Namespace, source: Source) -> Hello:
+    return Hello(source=source.info)
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    source = open_source(args)
+    try:
+        if isinstance(source, VideoSource):
+            await source.prepare()  # load the model now: a missing model is reported before listening
+        player = Player(
+            source,
+            Hub(),
+            speed=args.speed,
+            loop=args.loop,
+            transforms=build_transforms(args),
+            sinks=build_sinks(args, source),
+        )
+        server = PoseServer(
+            player, hello_for(args, source), host=args.host, port=args.port, wait_clients=args.wait_clients
+        )
+        port = await server.start()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, server.shutdown)
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print(
+            f"pose-bridge: serving {source.info.kind} '{source.info.name}' on ws://{host}:{port}/ "
+            f"(viewer: http://{host}:{port}/); Ctrl-C to stop",
+            file=sys.stderr,
+            flush=True,
+        )
+        frames = await server.run()
+        log.info("stream ended after %d frames", frames)
+        return 0
+    finally:
+        await source.aclose()
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_serve(args))
+    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
+        return 0
+    except UserError:
+        raise

@@ -1,0 +1,256 @@
+"""Video files and webcams through OpenCV, with BlazePose on every frame.
+
+Decoding runs on its own thread, a few frames ahead of inference, which runs on
+a second thread (the estimator's): while BlazePose works on frame N, frame N+1
+is being decoded and converted to RGB. The event loop only awaits results.
+
+``SOURCE`` strings: a path to anything OpenCV opens (video files, image
+sequences such as ``frames/%04d.png``, a single image), ``webcam`` (device 0) or
+``webcam:N``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import os
+import queue
+import re
+import threading
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..errors import SourceError, UserError
+from ..estimator import Estimator, EstimatorOptions
+from ..frame import PoseFrame
+from ..protocol import SourceInfo
+from .base import Source
+
+log = logging.getLogger("bridge.sources.video")
+
+_WEBCAM = re.compile(r"^webcam(?::(\d+))?$")
+_DECODE_AHEAD = 4
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedImage:
+    """One decoded frame: 0-based index, timestamp (s), grab wall clock (ns), BGR and RGB pixels."""
+
+    index: int
+    t: float
+    captured_ns: int
+    bgr: np.ndarray
+    rgb: np.ndarray
+
+
+def parse_webcam(spec: str) -> int | None:
+    """The device index of ``webcam``/``webcam:N``, or ``None`` when ``spec`` is not a webcam."""
+    m = _WEBCAM.match(spec)
+    if not m:
+        return None
+    return int(m.group(1) or 0)
+
+
+def _is_sequence_pattern(spec: str) -> bool:
+    return "%" in os.path.basename(spec)
+
+
+def open_capture(spec: str) -> tuple[cv2.VideoCapture, SourceInfo, bool]:
+    """Open ``spec`` with OpenCV and check that it yields frames.
+
+    Returns the capture (positioned at frame 0), its metadata and whether it is live.
+    Raises :class:`SourceError` for a missing or unreadable file, a file OpenCV
+    cannot decode, or a webcam that does not open.
+    """
+    device = parse_webcam(spec)
+    if device is not None:
+        cap = cv2.VideoCapture(device)
+        if not cap.isOpened():
+            cap.release()
+            raise SourceError(f"no such webcam: webcam:{device} (OpenCV could not open video device {device})")
+        fps = cap.get(cv2.CAP_PROP_FPS) or None
+        info = SourceInfo(
+            kind="webcam",
+            name=f"webcam:{device}",
+            fps=fps,
+            width=int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)) or None,
+            height=int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)) or None,
+            coords=("image", "world"),
+        )
+        return cap, info, True
+    if not _is_sequence_pattern(spec):
+        path = Path(spec)
+        if not path.exists():
+            raise SourceError(f"no such file: {spec}")
+        if path.is_dir():
+            raise SourceError(f"{spec} is a directory, not a video")
+        if not os.access(path, os.R_OK):
+            raise SourceError(f"cannot read {spec}: permission denied")
+    cap = cv2.VideoCapture(spec)
+    ok, first = cap.read() if cap.isOpened() else (False, None)
+    if not ok or first is None:
+        cap.release()
+        raise SourceError(f"{spec} is not a video OpenCV can read (no frame could be decoded)")
+    height, width = first.shape[:2]
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+    cap.release()  # reopen rather than seek back: seeking is unreliable for image sequences
+    cap = cv2.VideoCapture(spec)
+    info = SourceInfo(
+        kind="video",
+        name=os.path.basename(spec),
+        fps=fps if fps and 0 < fps < 1000 else None,
+        width=width,
+        height=height,
+        frames=frames if frames > 0 else None,
+        coords=("image", "world"),
+    )
+    return cap, info, False
+
+
+class _Decoder:
+    """Reads frames on a daemon thread into a small bounded queue, until EOF or stop."""
+
+    _EOF = object()
+
+    def __init__(self, cap: cv2.VideoCapture, fps: float | None, live: bool) -> None:
+        self._cap = cap
+        self._fps = fps or 30.0
+        self._live = live
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=_DECODE_AHEAD)
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="pose-bridge-decode", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        start = time.monotonic()
+        index = 0
+        try:
+            while not self._stop.is_set():
+                ok, bgr = self._cap.read()
+                captured_ns = time.time_ns()
+                if not ok or bgr is None:
+                    break
+                t = time.monotonic() - start if self._live else index / self._fps
+                rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+                if not self._put(DecodedImage(index, t, captured_ns, bgr, rgb)):
+                    return
+                index += 1
+        except BaseException as exc:  # surfaced to the consumer
+            self._error = exc
+        self._put(self._EOF)
+
+    def get(self) -> DecodedImage | None:
+        """Next decoded frame (blocking), or ``None`` at the end. Re-raises a decode error."""
+        item = self._queue.get()
+        if item is self._EOF:
+            if self._error is not None:
+                raise SourceError(f"decoding failed: {self._error}")
+            return None
+        assert isinstance(item, DecodedImage)
+        return item
+
+    def stop(self) -> None:
+        """Stop decoding; a consumer blocked in :meth:`get` then sees the end."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+        self._queue.put_nowait(self._EOF)
+
+
+class VideoSource(Source):
+    """A video file, image sequence or webcam, with BlazePose run on every frame.
+
+    The estimator is created lazily on its own thread when frames are first
+    requested (creating it validates the model, raising
+    :class:`~bridge.errors.ModelMissingError`); :meth:`prepare` does it up front.
+    Calling :meth:`frames` again restarts a file from its first frame (``--loop``).
+    A webcam is ``live``: timestamps are seconds since it started and ``seq``
+    counts frames since then.
+    """
+
+    def __init__(self, spec: str, options: EstimatorOptions | None = None) -> None:
+        self.spec = spec
+        self.options = options or EstimatorOptions()
+        self.options.validate()
+        self._cap, self.info, self.live = open_capture(spec)
+        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pose-bridge-blazepose")
+        self._estimator: Estimator | None = None
+        self._decoder: _Decoder | None = None
+        self._closed = False
+        self._seq = 0  # live sources: running counter across restarts
+
+    def _ensure_estimator(self) -> Estimator:
+        if self._estimator is None:
+            self._estimator = Estimator(self.options)
+        return self._estimator
+
+    async def prepare(self) -> None:
+        """Create the estimator now (loads the model; raises ModelMissingError)."""
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._ensure_estimator)
+
+    def _infer(self, image: DecodedImage) -> PoseFrame:
+        est = self._ensure_estimator()
+        img, world = est.process(image.rgb)
+        seq = self._seq if self.live else image.index
+        self._seq += 1
+        return PoseFrame(seq=seq, t=image.t, captured_ns=image.captured_ns, image=img, world=world)
+
+    def _next(self, decoder: _Decoder) -> tuple[PoseFrame, DecodedImage] | None:
+        image = decoder.get()
+        if image is None:
+            return None
+        return self._infer(image), image
+
+    async def frames_with_images(self) -> AsyncIterator[tuple[PoseFrame, DecodedImage]]:
+        """Like :meth:`frames`, with each frame's decoded image (for overlays)."""
+        if self._closed:
+            raise UserError(f"source {self.spec} is closed")
+        if self._decoder is not None:  # a previous pass: restart from frame 0
+            self._decoder.stop()
+            if not self.live:
+                self._cap.release()
+                self._cap = cv2.VideoCapture(self.spec)
+        decoder = self._decoder = _Decoder(self._cap, self.info.fps, self.live)
+        loop = asyncio.get_running_loop()
+        while True:
+            item = await loop.run_in_executor(self._executor, self._next, decoder)
+            if item is None:
+                return
+            yield item
+
+    async def frames(self) -> AsyncIterator[PoseFrame]:
+        async for frame, _ in self.frames_with_images():
+            yield frame
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._decoder is not None:
+            self._decoder.stop()
+        loop = asyncio.get_running_loop()
+        if self._estimator is not None:
+            await loop.run_in_executor(self._executor, self._estimator.close)
+        self._executor.shutdown(wait=True)
+        self._cap.release()
