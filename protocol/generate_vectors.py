@@ -425,6 +425,21 @@ def build() -> list[dict[str, Any]]:
         + json.dumps([[0, 0, 0, 1, 1]] * 32 + [[0, 0, 0, True, 1]])
         + ',"world":null,"sent_ns":0}',
     )
+    b.rejected(
+        "frame/block-null-value",
+        "server",
+        "bad_message",
+        raw=pack({**full, "image": [[0.0, 0.0, 0.0, 1.0, 1.0]] * 32 + [[0.0, None, 0.0, 1.0, 1.0]]}),
+        note="null is not a number (NaN is not allowed either)",
+    )
+    b.rejected(
+        "frame/block-numeric-string",
+        "server",
+        "bad_message",
+        text='{"type":"frame","seq":1,"t":0,"captured_ns":0,"image":'
+        + json.dumps([[0, 0, 0, 1, 1]] * 32 + [[0, "0.5", 0, 1, 1]])
+        + ',"world":null,"sent_ns":0}',
+    )
     b.rejected("frame/block-string", "server", "bad_value", raw=pack({**full, "image": "none"}))
     b.rejected("frame/missing-seq", "server", "bad_message", raw=pack({k: v for k, v in full.items() if k != "seq"}))
     b.rejected("frame/seq-string", "server", "bad_value", raw=pack({**full, "seq": "7"}))
