@@ -15,10 +15,10 @@ import numpy as np
 from .. import smoothing
 from ..angles import with_angles
 from ..errors import UserError
-from ..estimator import EstimatorOptions
 from ..frame import PoseFrame
 from ..overlay import draw_pose
 from ..sources.video import VideoSource
+from . import _options
 
 HELP = "draw the BlazePose skeleton over a video and write it to a new video file"
 DESCRIPTION = """\
@@ -46,44 +46,6 @@ _FOURCC_BY_SUFFIX = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJ
 Transform = Callable[[PoseFrame], PoseFrame]
 
 
-def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
-    """BlazePose settings (MediaPipe's defaults)."""
-    d = EstimatorOptions()
-    g = parser.add_argument_group("BlazePose")
-    g.add_argument(
-        "--model-complexity",
-        type=int,
-        choices=(0, 1, 2),
-        default=d.model_complexity,
-        help="0 lite, 1 full (bundled, default), 2 heavy; 0 and 2 must be downloaded once",
-    )
-    g.add_argument(
-        "--min-detection-confidence", type=float, default=d.min_detection_confidence, metavar="P",
-        help="(default %(default)s)",
-    )  # fmt: skip
-    g.add_argument(
-        "--min-tracking-confidence", type=float, default=d.min_tracking_confidence, metavar="P",
-        help="(default %(default)s)",
-    )  # fmt: skip
-    g.add_argument(
-        "--no-mediapipe-smoothing",
-        dest="smooth_landmarks",
-        action="store_false",
-        help="turn off MediaPipe's own landmark smoothing (on by default)",
-    )
-
-
-def estimator_options(args: argparse.Namespace) -> EstimatorOptions:
-    options = EstimatorOptions(
-        model_complexity=args.model_complexity,
-        smooth_landmarks=args.smooth_landmarks,
-        min_detection_confidence=args.min_detection_confidence,
-        min_tracking_confidence=args.min_tracking_confidence,
-    )
-    options.validate()
-    return options
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("video", metavar="VIDEO", help="video file, image sequence pattern, or webcam[:N]")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="the annotated video to write")
@@ -92,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--angles", action="store_true", help="list the joint angles under the caption")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--overwrite", "-y", action="store_true", help="replace OUT if it exists")
-    add_estimator_arguments(parser)
+    _options.add_estimator_arguments(parser)
     smoothing.add_arguments(parser)
 
 
@@ -170,7 +132,7 @@ async def annotate(
 def run(args: argparse.Namespace) -> int:
     _check_output(args)
     fourcc = _fourcc(args.output, args.fourcc)
-    options = estimator_options(args)
+    options = _options.estimator_options(args)
     transforms: list[Transform] = []
     smoother = smoothing.from_args(args)
     if smoother is not None:
