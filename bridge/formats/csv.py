@@ -1,0 +1,216 @@
+"""CSV recordings: one row per frame, one column per landmark field, for pandas and spreadsheets.
+
+Columns, in order:
+
+- ``seq``, ``t`` (seconds), ``captured_ns``;
+- for each coordinate set in the file (``world`` first, then ``image``), for each
+  landmark in MediaPipe order (names from :mod:`bridge.skeleton`), for each field
+  ``x``, ``y``, ``z``, ``visibility``, ``presence``: ``{set}_{landmark}_{field}``,
+  e.g. ``world_left_wrist_x``, ``image_left_wrist_visibility``;
+- when the frames carry joint angles: ``angle_{name}`` in degrees, e.g. ``angle_left_elbow``.
+
+A frame with no detection has every cell of a set empty; an angle that could
+not be measured is an empty cell. Numbers are float32 landmarks with 9
+significant digits (read back as the identical float32). The separator is a
+comma and nothing is quoted (every cell is a number or a plain name). The file
+has no fps: readers estimate it from the first two ``t`` values unless told.
+Readers ignore unknown columns (with one warning) so a column added in a
+spreadsheet does not break a replay; a set with some of its 165 columns
+missing is an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
+
+import numpy as np
+
+from ..errors import FormatError
+from ..frame import BLOCK_SHAPE, PoseFrame
+from ..skeleton import LANDMARK_FIELDS, LANDMARK_NAMES
+from .base import COORD_SETS, LineRecordReader, RecordingInfo, RecordingWriter, format_error, normalize_coords
+
+__all__ = ["CsvReader", "CsvWriter", "landmark_columns"]
+
+log = logging.getLogger("bridge.formats")
+
+_BASE = ("seq", "t", "captured_ns")
+_CELLS = BLOCK_SHAPE[0] * BLOCK_SHAPE[1]
+_ROW_FMT = ",".join(["%.9g"] * _CELLS)
+_EMPTY = "," * (_CELLS - 1)
+
+
+def landmark_columns(coord_set: str) -> list[str]:
+    """The 165 column names of one set, e.g. ``world_nose_x`` ... ``world_right_foot_index_presence``."""
+    return [f"{coord_set}_{name}_{fld}" for name in LANDMARK_NAMES for fld in LANDMARK_FIELDS]
+
+
+def _num(v: float) -> str:
+    return f"{v:.9g}" if math.isfinite(v) else ""
+
+
+class CsvWriter(RecordingWriter):
+    """Writes CSV: the header row before the first frame, then one row per frame, flushed each time.
+
+    ``coords``: the sets written (default both). ``angles``: angle column names
+    (default: the first frame's angles, if it has any). Angles a frame lacks
+    are written empty; extra ones are dropped (the header is fixed).
+    """
+
+    format = "csv"
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        coords: str | Sequence[str] | None = None,
+        angles: Sequence[str] = (),
+    ) -> None:
+        self.coords = normalize_coords(coords, COORD_SETS)
+        super().__init__(path)
+        self.angles = tuple(angles)
+
+    def _prologue(self, frame: PoseFrame | None) -> str:
+        if not self.angles and frame is not None and frame.angles is not None:
+            self.angles = tuple(frame.angles)
+        cols = list(_BASE)
+        for c in self.coords:
+            cols += landmark_columns(c)
+        cols += [f"angle_{a}" for a in self.angles]
+        return ",".join(cols) + "\n"
+
+    def _encode(self, frame: PoseFrame) -> str:
+        parts = [str(int(frame.seq)), repr(float(frame.t)), str(int(frame.captured_ns))]
+        for c in self.coords:
+            block = frame.world if c == "world" else frame.image
+            if block is None:
+                parts.append(_EMPTY)
+            elif np.isfinite(block).all():
+                parts.append(_ROW_FMT % tuple(block.ravel().tolist()))
+            else:
+                parts.append(",".join(_num(v) for v in block.ravel().tolist()))
+        if self.angles:
+            got: Mapping[str, float | None] = frame.angles or {}
+            parts.append(",".join("" if got.get(a) is None else _num(float(got[a])) for a in self.angles))  # type: ignore[arg-type]
+        return ",".join(parts) + "\n"
+
+
+class CsvReader(LineRecordReader):
+    """Streaming reader of CSV recordings (see the module docstring for the columns).
+
+    ``coords`` restricts the sets returned (default: all in the file). ``fps``
+    sets :attr:`info`'s fps; by default it is estimated from the first two rows' ``t``.
+    """
+
+    format = "csv"
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, coords: str | Sequence[str] | None = None, fps: float | None = None
+    ) -> None:
+        self._want = coords
+        self._fps = fps
+        super().__init__(path)
+        if self._fps is None:
+            self._fps = self._estimate_fps()
+
+    def _read_header(self, f: IO[bytes]) -> tuple[int, int]:
+        raw = f.readline()
+        text = raw.decode("utf-8-sig", "replace").rstrip("\r\n")
+        if not text.strip():
+            raise FormatError(f"{self.path}: empty file: expected the CSV header row")
+        cols = [c.strip() for c in text.split(",")]
+        if tuple(cols[:3]) != _BASE:
+            raise format_error(self.path, 1, "the header must start with 'seq,t,captured_ns'", text)
+        where = {c: i for i, c in enumerate(cols)}
+        present = []
+        for c in COORD_SETS:
+            names = landmark_columns(c)
+            have = [n for n in names if n in where]
+            if not have:
+                continue
+            if len(have) != len(names):
+                missing = next(n for n in names if n not in where)
+                raise format_error(self.path, 1, f"missing column {missing!r} ({len(have)} of 165 {c} columns)", text)
+            present.append(c)
+        if not present:
+            raise format_error(self.path, 1, "no landmark columns (world_nose_x ... or image_nose_x ...)", text)
+        try:
+            self._coords = normalize_coords(self._want, tuple(present))
+        except ValueError as exc:
+            raise FormatError(str(exc)) from None
+        if any(c not in present for c in self._coords):
+            raise FormatError(f"{self.path}: has no {[c for c in self._coords if c not in present]} columns")
+        self._ncols = len(cols)
+        self._set_cols = {c: np.array([where[n] for n in landmark_columns(c)]) for c in self._coords}
+        self._angles = tuple(c[len("angle_") :] for c in cols if c.startswith("angle_"))
+        self._angle_cols = [where[f"angle_{a}"] for a in self._angles]
+        known = set(_BASE) | {f"angle_{a}" for a in self._angles}
+        for c in present:
+            known |= set(landmark_columns(c))
+        unknown = [c for c in cols if c not in known]
+        if unknown:
+            log.warning("%s: ignoring %d unknown column(s): %s", self.path, len(unknown), ", ".join(unknown[:5]))
+        return len(raw), 2
+
+    def _estimate_fps(self) -> float | None:
+        ts = []
+        for frame in self.frames_from(0):
+            ts.append(frame.t)
+            if len(ts) == 2:
+                break
+        if len(ts) == 2 and ts[1] > ts[0]:
+            return round(1.0 / (ts[1] - ts[0]), 3)
+        return None
+
+    @property
+    def info(self) -> RecordingInfo:
+        source = {"kind": "recording", "name": self.path.name}
+        return RecordingInfo("csv", self._fps, self._coords, source, self._angles)
+
+    def _parse_frame(self, text: str, lineno: int) -> PoseFrame:
+        cells = text.split(",")
+        if len(cells) != self._ncols:
+            raise format_error(self.path, lineno, f"expected {self._ncols} cells, got {len(cells)}", text)
+        try:
+            seq = int(cells[0])
+            t = float(cells[1])
+            captured = int(cells[2])
+            if seq < 0 or captured < 0 or not math.isfinite(t):
+                raise ValueError
+        except ValueError:
+            reason = "seq and captured_ns must be integers >= 0 and t a finite number"
+            raise format_error(self.path, lineno, reason, text) from None
+        blocks: dict[str, Any] = {"world": None, "image": None}
+        for c, idx in self._set_cols.items():
+            values = [cells[i] for i in idx]
+            if not any(values):
+                continue
+            try:
+                arr = np.array([float(v) if v else math.nan for v in values], dtype=np.float32)
+            except ValueError:
+                k = next(k for k, v in enumerate(values) if v and not _is_float(v))
+                reason = f"column {landmark_columns(c)[k]!r}: not a number: {values[k]!r}"
+                raise format_error(self.path, lineno, reason, text) from None
+            blocks[c] = arr.reshape(BLOCK_SHAPE)
+        angles: dict[str, float | None] | None = None
+        if self._angles:
+            angles = {}
+            for name, i in zip(self._angles, self._angle_cols, strict=True):
+                v = cells[i].strip()
+                try:
+                    angles[name] = float(v) if v else None
+                except ValueError:
+                    raise format_error(self.path, lineno, f"column 'angle_{name}': not a number: {v!r}", text) from None
+        return PoseFrame(seq, t, captured, blocks["image"], blocks["world"], angles)
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,225 @@
+"""JSONL recordings: a header line, then one JSON object per frame with every field of the stream.
+
+Line 1, the header::
+
+    {"format": "pose-bridge-recording", "version": 1, "fps": 30.0,
+     "source": {"kind": "video", "name": "walk.mp4", "width": 1280, "height": 720, "frames": 300},
+     "coords": ["world", "image"], "landmarks": [...33 names...],
+     "fields": ["x", "y", "z", "visibility", "presence"], "angles": []}
+
+(one line in the file). Every further line is a frame::
+
+    {"seq": 0, "t": 0.0, "captured_ns": 1700000000000000000,
+     "world": [[x, y, z, visibility, presence], ... 33 rows], "image": [...] or null,
+     "angles": {"left_elbow": 92.5, "right_knee": null}}
+
+- ``world``/``image`` is ``null`` when nobody was detected; a set not listed in
+  the header's ``coords`` is left out. Values are float32 written with 9
+  significant digits, which read back as the identical float32; a non-finite
+  value is written as ``null`` and read back as NaN.
+- ``angles`` (degrees, ``null`` where a joint could not be measured) is present
+  only when the stream carries angles.
+- ``fps`` may be ``null`` (unknown); ``t`` of each frame is authoritative for timing.
+- Readers ignore unknown keys. A ``version`` newer than this reader's is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
+
+import numpy as np
+
+from ..errors import FormatError
+from ..frame import BLOCK_SHAPE, PoseFrame
+from ..skeleton import LANDMARK_FIELDS, LANDMARK_NAMES
+from .base import COORD_SETS, LineRecordReader, RecordingInfo, RecordingWriter, format_error, normalize_coords
+
+try:
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - depends on the environment
+    from json import loads as _loads
+
+__all__ = ["FORMAT_NAME", "VERSION", "JsonlReader", "JsonlWriter"]
+
+FORMAT_NAME = "pose-bridge-recording"
+VERSION = 1
+
+_ROW = "[" + ",".join(["%.9g"] * BLOCK_SHAPE[1]) + "]"
+_BLOCK = "[" + ",".join([_ROW] * BLOCK_SHAPE[0]) + "]"
+
+
+def _block_text(block: np.ndarray | None) -> str:
+    if block is None:
+        return "null"
+    values = block.ravel().tolist()
+    if np.isfinite(block).all():
+        return _BLOCK % tuple(values)
+    rows = (
+        "[" + ",".join(f"{v:.9g}" if math.isfinite(v) else "null" for v in values[r * 5 : r * 5 + 5]) + "]"
+        for r in range(BLOCK_SHAPE[0])
+    )
+    return "[" + ",".join(rows) + "]"
+
+
+def _angles_text(angles: Mapping[str, float | None]) -> str:
+    clean = {k: (None if v is None or not math.isfinite(v) else float(v)) for k, v in angles.items()}
+    return json.dumps(clean, separators=(",", ":"), ensure_ascii=False)
+
+
+class JsonlWriter(RecordingWriter):
+    """Writes JSONL: the header before the first frame, then one line per frame, flushed each time.
+
+    ``coords``: the sets written (default both). ``fps`` and ``source`` (a
+    mapping such as ``{"kind": "video", "name": ...}``) go into the header;
+    ``angles`` names the joint angles (default: the first frame's, if any).
+    """
+
+    format = "jsonl"
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        coords: str | Sequence[str] | None = None,
+        fps: float | None = None,
+        source: Mapping[str, Any] | None = None,
+        angles: Sequence[str] = (),
+    ) -> None:
+        self.coords = normalize_coords(coords, COORD_SETS)
+        super().__init__(path)
+        self.fps = None if fps is None else float(fps)
+        self.source = dict(source or {})
+        self.angles = tuple(angles)
+
+    def _prologue(self, frame: PoseFrame | None) -> str:
+        angles = self.angles or (tuple(frame.angles) if frame is not None and frame.angles is not None else ())
+        header = {
+            "format": FORMAT_NAME,
+            "version": VERSION,
+            "fps": self.fps,
+            "source": self.source,
+            "coords": list(self.coords),
+            "landmarks": list(LANDMARK_NAMES),
+            "fields": list(LANDMARK_FIELDS),
+            "angles": list(angles),
+        }
+        return json.dumps(header, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+    def _encode(self, frame: PoseFrame) -> str:
+        parts = [f'{{"seq":{int(frame.seq)},"t":{float(frame.t)!r},"captured_ns":{int(frame.captured_ns)}']
+        for name in self.coords:
+            parts.append(f',"{name}":' + _block_text(frame.world if name == "world" else frame.image))
+        if frame.angles is not None:
+            parts.append(',"angles":' + _angles_text(frame.angles))
+        parts.append("}\n")
+        return "".join(parts)
+
+
+def _block(value: Any) -> np.ndarray | None:
+    if value is None:
+        return None
+    arr = np.array(value, dtype=np.float32)  # null -> NaN
+    if arr.shape != BLOCK_SHAPE:
+        raise ValueError(f"must be 33 rows of 5 numbers, got shape {arr.shape}")
+    arr.flags.writeable = False
+    return arr
+
+
+def _nonneg_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+class JsonlReader(LineRecordReader):
+    """Streaming reader of JSONL recordings (see the module docstring for the format).
+
+    ``coords`` restricts the sets returned (default: all in the file); ``fps``
+    overrides the header's in :attr:`info` (timing still follows each frame's ``t``).
+    """
+
+    format = "jsonl"
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, coords: str | Sequence[str] | None = None, fps: float | None = None
+    ) -> None:
+        self._want = coords
+        self._fps_override = fps
+        self._header: dict[str, Any] = {}
+        super().__init__(path)
+
+    def _read_header(self, f: IO[bytes]) -> tuple[int, int]:
+        lineno = offset = 0
+        for raw in f:
+            lineno += 1
+            offset += len(raw)
+            if not raw.strip():
+                continue
+            text = raw.decode("utf-8", "replace")
+            try:
+                header = _loads(raw)
+            except ValueError as exc:
+                raise format_error(self.path, lineno, f"not valid JSON ({exc})", text) from None
+            if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
+                reason = f'expected the header line {{"format": "{FORMAT_NAME}", ...}}'
+                raise format_error(self.path, lineno, reason, text)
+            version = header.get("version")
+            if not _nonneg_int(version) or version > VERSION:
+                raise format_error(
+                    self.path, lineno, f"format version {version!r} is not supported (this reader: {VERSION})", text
+                )
+            coords = header.get("coords")
+            if not isinstance(coords, list) or not coords or any(c not in COORD_SETS for c in coords):
+                raise format_error(self.path, lineno, "header field 'coords' must list 'world' and/or 'image'", text)
+            fps = header.get("fps")
+            if fps is not None and not (isinstance(fps, (int, float)) and fps > 0):
+                reason = f"header field 'fps' must be a number > 0 or null, got {fps!r}"
+                raise format_error(self.path, lineno, reason, text)
+            self._header = header
+            try:
+                self._coords = normalize_coords(self._want, tuple(c for c in COORD_SETS if c in coords))
+            except ValueError as exc:
+                raise FormatError(str(exc)) from None
+            return offset, lineno + 1
+        raise FormatError(f"{self.path}: empty file: expected the JSONL header line")
+
+    @property
+    def info(self) -> RecordingInfo:
+        h = self._header
+        fps = self._fps_override if self._fps_override is not None else h.get("fps")
+        source = h.get("source") if isinstance(h.get("source"), dict) else {}
+        angles = h.get("angles") if isinstance(h.get("angles"), list) else []
+        return RecordingInfo(
+            "jsonl", None if fps is None else float(fps), self._coords, source, tuple(map(str, angles)), h["version"]
+        )
+
+    def _parse_frame(self, text: str, lineno: int) -> PoseFrame:
+        try:
+            obj = _loads(text)
+        except ValueError as exc:
+            raise format_error(self.path, lineno, f"not valid JSON ({exc})", text) from None
+        if not isinstance(obj, dict):
+            raise format_error(self.path, lineno, "a frame must be a JSON object", text)
+        for key in ("seq", "captured_ns"):
+            if not _nonneg_int(obj.get(key)):
+                raise format_error(self.path, lineno, f"field {key!r} must be an integer >= 0", text)
+        t = obj.get("t")
+        if not isinstance(t, (int, float)) or isinstance(t, bool) or not math.isfinite(t):
+            raise format_error(self.path, lineno, "field 't' must be a finite number", text)
+        blocks: dict[str, np.ndarray | None] = {"world": None, "image": None}
+        for name in self._coords:
+            try:
+                blocks[name] = _block(obj.get(name))
+            except (ValueError, TypeError) as exc:
+                raise format_error(self.path, lineno, f"field {name!r} {exc}", text) from None
+        angles = obj.get("angles")
+        if angles is not None:
+            ok = isinstance(angles, dict) and all(
+                v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in angles.values()
+            )
+            if not ok:
+                raise format_error(self.path, lineno, "field 'angles' must map names to numbers or null", text)
+            angles = {str(k): (None if v is None else float(v)) for k, v in angles.items()}
+        return PoseFrame(obj["seq"], float(t), obj["captured_ns"], blocks["image"], blocks["world"], angles)
