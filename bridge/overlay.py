@@ -18,7 +18,10 @@ and a 4K video look alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
 from typing import Final
 
 import cv2
@@ -27,6 +30,8 @@ import numpy.typing as npt
 
 from .frame import Block, PoseFrame
 from .skeleton import BONES, bone_side
+
+log = logging.getLogger("bridge.overlay")
 
 #: BGR colour of a bone by side (left = orange, right = blue, centre = light grey).
 SIDE_COLORS: Final[dict[str, tuple[int, int, int]]] = {
@@ -156,3 +161,95 @@ def angle_lines(angles: Mapping[str, float | None]) -> list[str]:
             lines.append(f"{name.replace('_', ' ')} {fmt(value)}")
             done.add(name)
     return lines
+
+
+# --------------------------------------------------------------------------- live preview window
+
+
+def display_available() -> bool:
+    """Whether an OpenCV window can plausibly be opened: on Linux/BSD an X11 or Wayland display must be set
+    (OpenCV's Qt backend aborts the process otherwise); elsewhere assume yes and let ``imshow`` fail."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+class PreviewWindow:
+    """A frame sink (``serve --preview``): shows each published frame with the overlay in an OpenCV window.
+
+    ``image_for(frame)`` returns the decoded BGR image of a frame, or ``None``
+    (sources without images, such as the demo or a recording): the skeleton is
+    then drawn on a dark background of ``size`` (width, height).
+
+    Never stops the stream: with no display (see :func:`display_available`), or
+    when ``cv2.imshow`` fails, it logs once and turns itself off. Closing the
+    window, or pressing ``q``/Esc in it, closes only the preview. Runs on the
+    caller's thread (the event loop), because some GUI toolkits (macOS) must be
+    driven from the main thread; a frame costs a few milliseconds.
+    """
+
+    def __init__(
+        self,
+        image_for: Callable[[PoseFrame], Image | None],
+        size: tuple[int, int] = (640, 480),
+        title: str = "pose-bridge preview",
+    ) -> None:
+        self.image_for = image_for
+        self.size = size
+        self.title = title
+        self.enabled = display_available()
+        self.shown = 0
+        self._opened = False
+        if not self.enabled:
+            log.warning("--preview: no display (DISPLAY/WAYLAND_DISPLAY not set); streaming without a preview window")
+
+    def write(self, frame: PoseFrame) -> None:
+        if not self.enabled:
+            return
+        image = self.image_for(frame)
+        if image is None:
+            w, h = self.size
+            canvas = np.full((h, w, 3), 32, dtype=np.uint8)
+        else:
+            canvas = np.array(image, dtype=np.uint8, copy=True)
+        draw_pose(canvas, frame)
+        try:
+            if self._opened and cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1:
+                log.info("preview window closed; streaming continues")
+                self.close()
+                return
+            cv2.imshow(self.title, canvas)
+            self._opened = True
+            key = cv2.waitKey(1) & 0xFF
+        except cv2.error as exc:
+            log.warning("--preview: cannot show a window (%s); streaming without a preview", str(exc).strip())
+            self.enabled = False
+            return
+        self.shown += 1
+        if key in (ord("q"), 27):
+            log.info("preview closed (key); streaming continues")
+            self.close()
+
+    def close(self) -> None:
+        """Close the window (idempotent); the sink then ignores further frames."""
+        self.enabled = False
+        if self._opened:
+            self._opened = False
+            try:
+                cv2.destroyWindow(self.title)
+                cv2.waitKey(1)
+            except cv2.error:
+                pass
+
+
+def preview_for_source(source: object) -> PreviewWindow:
+    """A :class:`PreviewWindow` for a source: draws on its ``last_image`` (a decoded frame with ``.bgr``, as
+    :class:`~bridge.sources.video.VideoSource` keeps it) when it has one, else on a blank image of its size."""
+    info = getattr(source, "info", None)
+    size = (getattr(info, "width", None) or 640, getattr(info, "height", None) or 480)
+
+    def image_for(frame: PoseFrame) -> Image | None:
+        decoded = getattr(source, "last_image", None)
+        return None if decoded is None else decoded.bgr
+
+    return PreviewWindow(image_for, size, f"pose-bridge preview: {getattr(info, 'name', 'source')}")

@@ -8,8 +8,11 @@ import logging
 import signal
 import sys
 
+from .. import smoothing
+from ..angles import ANGLE_NAMES, with_angles
 from ..errors import UserError
 from ..hub import Hub
+from ..overlay import preview_for_source
 from ..player import FrameSink, Player, Transform
 from ..protocol import Hello
 from ..server import PoseServer
@@ -51,6 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="start the source only once N clients are connected (default 0: at once)",
     )
     _options.add_estimator_arguments(parser)
+    # joint angles, smoothing, preview (issue 6)
+    parser.add_argument("--angles", action="store_true", help="add joint angles in degrees to every frame")
+    parser.add_argument(
+        "--preview", action="store_true", help="show the video with the skeleton drawn over it in an OpenCV window"
+    )
+    smoothing.add_arguments(parser)
 
 
 def open_source(args: argparse.Namespace) -> Source:
@@ -63,16 +72,25 @@ def open_source(args: argparse.Namespace) -> Source:
 
 def build_transforms(args: argparse.Namespace) -> list[Transform]:
     """Frame transforms applied before publishing, in order."""
-    return []
+    transforms: list[Transform] = []
+    smoother = smoothing.from_args(args)
+    if smoother is not None:
+        transforms.append(smoother)  # before angles: angles are measured on the smoothed landmarks
+    if args.angles:
+        transforms.append(with_angles)
+    return transforms
 
 
 def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
     """Consumers of every published frame besides the clients."""
-    return []
+    sinks: list[FrameSink] = []
+    if args.preview:
+        sinks.append(preview_for_source(source))
+    return sinks
 
 
 def hello_for(args: argparse.Namespace, source: Source) -> Hello:
-    return Hello(source=source.info)
+    return Hello(source=source.info, angles=ANGLE_NAMES if args.angles else ())
 
 
 async def _serve(args: argparse.Namespace) -> int:

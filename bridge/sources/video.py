@@ -199,6 +199,8 @@ class VideoSource(Source):
         self._decoder: _Decoder | None = None
         self._closed = False
         self._seq = 0  # live sources: running counter across restarts
+        #: The decoded image of the frame :meth:`frames` yielded last (``None`` before the first).
+        self.last_image: DecodedImage | None = None
 
     def _ensure_estimator(self) -> Estimator:
         if self._estimator is None:
@@ -240,7 +242,8 @@ class VideoSource(Source):
             yield item
 
     async def frames(self) -> AsyncIterator[PoseFrame]:
-        async for frame, _ in self.frames_with_images():
+        async for frame, image in self.frames_with_images():
+            self.last_image = image  # the image of the frame just yielded (serve --preview draws on it)
             yield frame
 
     async def aclose(self) -> None:
