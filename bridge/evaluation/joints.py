@@ -7,9 +7,11 @@ The head (nose vs. a head bone) is evaluated and reported per joint, but is not 
 the default summary: the two are not the same point.
 
 Bone names in a ground-truth file carry a rig prefix (``mixamorig:``, ``mixamorig2:``,
-``humanoid:`` ...). A candidate matches a file bone when it equals the full name or the
-part after the last ``:``. A bone name that matches two different file bones (two
-characters in one file) is ambiguous and must be given with its prefix via ``--joints``.
+``humanoid:`` ...), which :func:`bridge.formats.read_ground_truth` drops. A candidate
+matches a bone when it equals the bone's name, or its name without the prefix; a
+prefixed candidate (``mixamorig2:LeftArm``) also matches the bare bone name. A bare name
+that matches two differently prefixed bones (when bones are given with prefixes) is
+ambiguous and must be given with its prefix via ``--joints``.
 
 ``--joints MAP.json`` replaces the default table::
 
@@ -96,8 +98,10 @@ class JointMap:
                 if name in exact:
                     found = name
                     break
-                # A prefixed candidate matches only exactly; a bare one matches any prefix.
-                hits = [] if ":" in name else by_short.get(name, [])
+                # A bare candidate matches any prefix; a prefixed one, when the file's names carry no
+                # prefix (bridge.formats.read_ground_truth drops them), matches by its bare name.
+                short = name.rsplit(":", 1)[-1]
+                hits = by_short.get(name, []) if ":" not in name else [short] if short in exact else []
                 if len(hits) > 1:
                     raise UserError(
                         f"{source}: bone {name!r} for {LANDMARK_NAMES[landmark]} is ambiguous "

@@ -1,0 +1,91 @@
+"""``pose-bridge study MANIFEST``: accuracy from every camera position of a sweep; the best placements."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+from ..errors import UserError
+
+HELP = "camera placement study: evaluate BlazePose from many camera positions, rank them"
+DESCRIPTION = """\
+MANIFEST is a CSV with one row per camera configuration:
+  camera_x,camera_y,camera_z   camera position relative to the subject root (Unity, meters, y up)
+  video | prediction           a video / image sequence (frames/%04d.png) to run BlazePose on,
+                               or a recording already made (exactly one per row)
+  truth                        the ground truth (Unity ground-truth txt or a recording)
+  frame (optional)             single-video mode: this row is frame N of the video
+  name (optional)              a label
+Relative paths are resolved against the manifest's folder. CameraSweep in the Unity package writes it.
+
+Each configuration: r, azimuth (around y from +z towards +x), elevation (above the horizontal
+plane); mpjpe with the ground truth rotated into the camera's frame (camera looking at the root,
+y up); pa_mpjpe; frames evaluated/missing; detection rate. Best = lowest pa_mpjpe, then mpjpe.
+--out DIR: study.csv, best.csv, per_joint.csv, study.json, heatmaps per radius, error vs radius,
+per-joint error by view, camera positions around the skeleton. See docs/evaluation.md."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("manifest", metavar="MANIFEST", type=Path, help="CSV of camera configurations")
+    parser.add_argument("--json", action="store_true", help="print {configurations, best} as JSON")
+    parser.add_argument("--out", metavar="DIR", type=Path, help="write CSV files and figures here")
+    parser.add_argument("--best", metavar="N", type=_positive, default=5, help="how many best configurations (5)")
+    parser.add_argument("--joints", metavar="MAP.json", type=Path, help="joint correspondence (replaces the default)")
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
+    return n
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..evaluation import default_joint_map, load_joint_map
+    from ..evaluation.loading import extract_video, read_poses, read_truth
+    from ..evaluation.study import Configuration, best, read_manifest, run_study, write_outputs
+
+    configs = read_manifest(args.manifest)
+    joint_map = load_joint_map(args.joints) if args.joints else default_joint_map()
+
+    def load_prediction(c: Configuration) -> list:  # type: ignore[type-arg]
+        if c.video is not None:
+            return extract_video(c.video)
+        assert c.prediction is not None
+        return read_poses(c.prediction)
+
+    study = run_study(configs, joint_map, load_prediction, read_truth)
+    if args.out:
+        try:
+            write_outputs(study, args.out, args.best)
+        except OSError as exc:
+            raise UserError(f"cannot write to {args.out}: {exc.strerror or exc}") from None
+    if args.json:
+        print(json.dumps(study.to_json(args.best), allow_nan=False))
+        return 0
+    print(f"{len(study.rows)} configurations from {args.manifest}")
+    top = best(study.rows, args.best)
+    header = f"{'rank':>4}  {'name':<16}{'r m':>7}{'azim':>8}{'elev':>7}{'frames':>8}{'missing':>8}"
+    header += f"{'MPJPE mm':>10}{'PA-MPJPE mm':>13}{'detected':>10}"
+    print(header)
+    print("-" * len(header))
+    for i, r in enumerate(top, 1):
+        print(
+            f"{i:>4}  {r.name[:15]:<16}{r.r:>7.2f}{r.azimuth:>8.1f}{r.elevation:>7.1f}{r.frames:>8}"
+            f"{r.frames_missing:>8}{_mm(r.mpjpe):>10}{_mm(r.pa_mpjpe):>13}{r.detection_rate:>9.0%} "
+        )
+    failed = sum(1 for r in study.rows if not math.isfinite(r.pa_mpjpe))
+    if failed:
+        print(f"{failed} configuration(s) had no frame to evaluate")
+    if args.out:
+        print(f"written to {args.out}/")
+    return 0
+
+
+def _mm(v: float) -> str:
+    return "-" if not math.isfinite(v) else f"{v * 1000:.1f}"

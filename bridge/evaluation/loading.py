@@ -1,0 +1,92 @@
+"""Reading predictions and ground truth from files, and running BlazePose on study videos.
+
+Parsing is :mod:`bridge.formats`' job (seed txt, JSONL, CSV, and the ground-truth txt
+variant with bone names); this module only turns what the readers yield into
+:class:`~bridge.evaluation.metrics.Skeletons`. Videos are run through the same pipelined
+extraction as ``pose-bridge extract`` (:class:`bridge.sources.video.VideoSource`: decoding
+on one thread, overlapped with inference on another).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from ..errors import UserError
+from ..frame import PoseFrame
+from .joints import JointMap
+from .metrics import Skeletons, skeletons_from_bones, skeletons_from_poses
+
+log = logging.getLogger("bridge.evaluation.loading")
+
+
+def _require(path: Path, what: str) -> None:
+    if not path.exists():
+        raise UserError(f"{what} not found: {path}")
+    if path.is_dir():
+        raise UserError(f"{what} is a directory, not a file: {path}")
+
+
+def read_poses(path: str | Path, what: str = "prediction") -> list[PoseFrame]:
+    """Every frame of a recording (seed txt, JSONL or CSV) as PoseFrames."""
+    from ..formats import open_reader
+
+    p = Path(path)
+    _require(p, what)
+    with open_reader(p) as reader:
+        return list(reader)
+
+
+def is_bone_file(path: str | Path) -> bool:
+    """True when ``path`` is a ground-truth txt: its first line names a bone (``Landmark [F, rig:Bone]: ...``)
+    where a seed txt has a landmark index (``Landmark [F,0]: ...``). Only the first non-blank line is looked at."""
+    p = Path(path)
+    if p.suffix.lower() != ".txt":
+        return False
+    try:
+        with p.open("r", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.strip():
+                    inside = line.partition("[")[2].partition("]")[0]
+                    key = inside.partition(",")[2].strip()
+                    return bool(key) and not key.lstrip("-").isdigit()
+    except OSError as exc:
+        raise UserError(f"cannot read {p}: {exc.strerror or exc}") from None
+    return False
+
+
+def read_truth(path: str | Path, joint_map: JointMap) -> tuple[Skeletons, JointMap]:
+    """The ground truth as Unity-world skeletons, and the joint map resolved against it.
+
+    A ground-truth txt (bone names, Unity world) is used as is; any other recording is read
+    as MediaPipe world landmarks and converted like a prediction (identity correspondence).
+    """
+    from ..formats import read_ground_truth
+
+    p = Path(path)
+    _require(p, "ground truth")
+    if is_bone_file(p):
+        return skeletons_from_bones(read_ground_truth(p), joint_map, str(p))
+    return skeletons_from_poses(read_poses(p, "ground truth"), joint_map.landmarks, str(p)), joint_map
+
+
+def extract_video(path: str | Path) -> list[PoseFrame]:
+    """Run BlazePose over every frame of a video or image sequence (``frames/%04d.png``)."""
+    from ..sources.video import VideoSource
+
+    spec = str(path)
+
+    async def run() -> list[PoseFrame]:
+        source = VideoSource(spec)
+        frames: list[PoseFrame] = []
+        try:
+            async for frame in source.frames():
+                frames.append(frame)
+        finally:
+            await source.aclose()
+        return frames
+
+    frames = asyncio.run(run())
+    log.info("%s: %d frames, %d with a detection", spec, len(frames), sum(f.detected for f in frames))
+    return frames
