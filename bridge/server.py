@@ -19,6 +19,7 @@ import contextlib
 import errno
 import logging
 import mimetypes
+import socket
 import time
 from collections.abc import Sequence
 from http import HTTPStatus
@@ -56,6 +57,8 @@ log = logging.getLogger("bridge.server")
 VIEWER_DIR = Path(__file__).resolve().parent / "viewer"
 #: Largest client message accepted (clients only send small control messages).
 MAX_CLIENT_MESSAGE = 64 * 1024
+#: Kernel send buffer per client: about 45 msgpack frames, 1.5 s at 30 fps.
+SEND_BUFFER = 64 * 1024
 
 
 _SERVER_TYPES = {Hello: "hello", FrameMessage: "frame", End: "end", Error: "error", Pong: "pong", State: "state"}
@@ -81,7 +84,9 @@ class PoseServer:
 
     ``wait_clients``: the player starts once that many clients are connected (0:
     at once). ``close_timeout``: how long the closing ``end`` may wait for slow
-    clients before their connections are closed anyway.
+    clients before their connections are closed anyway. ``send_buffer``: the
+    kernel send buffer per client in bytes (0: the system's default, which on
+    Linux grows to megabytes and lets a slow client fall seconds behind).
     """
 
     def __init__(
@@ -94,6 +99,7 @@ class PoseServer:
         wait_clients: int = 0,
         viewer_dir: Path = VIEWER_DIR,
         close_timeout: float = 5.0,
+        send_buffer: int = SEND_BUFFER,
     ) -> None:
         self.player = player
         self.hub = player.hub
@@ -103,6 +109,7 @@ class PoseServer:
         self.wait_clients = wait_clients
         self.viewer_dir = viewer_dir
         self.close_timeout = close_timeout
+        self.send_buffer = send_buffer
         self._server: Server | None = None
         self._end: End | None = None
         self._enough_clients = asyncio.Event()
@@ -175,13 +182,17 @@ class PoseServer:
         self.hub.send_all(end)
         relays = list(self.hub.relays)
         if relays:
-            await asyncio.wait([asyncio.ensure_future(r.wait_idle()) for r in relays], timeout=self.close_timeout)
-        for relay in relays:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(relay.connection.close(1000, "end of stream"), self.close_timeout)
+            await asyncio.gather(*(self._close_when_sent(r) for r in relays))
         assert self._server is not None
         self._server.close()
         await self._server.wait_closed()
+
+    async def _close_when_sent(self, relay: Relay) -> None:
+        """Close a client normally once it has taken everything up to ``end`` (or after ``close_timeout``)."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(relay.wait_idle(), self.close_timeout)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(relay.connection.close(1000, "end of stream"), self.close_timeout)
 
     # ------------------------------------------------------------------ HTTP
 
@@ -217,6 +228,12 @@ class PoseServer:
 
     async def _handle(self, connection: ServerConnection) -> None:
         fmt = WireFormat.for_subprotocol(connection.subprotocol)
+        sock = connection.transport.get_extra_info("socket")
+        if sock is not None and self.send_buffer:
+            # Keep the kernel's send buffer small, so a slow client falls behind by a
+            # fraction of a second (then misses frames) rather than by megabytes.
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.send_buffer)
         relay = Relay(connection, fmt)
         relay.send(self.hello)
         if self.player.replayable:
