@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     for i, r in enumerate(top, 1):
         print(
             f"{i:>4}  {r.name[:15]:<16}{r.r:>7.2f}{r.azimuth:>8.1f}{r.elevation:>7.1f}{r.frames:>8}"
-            f"{r.frames_missing:>8}{_mm(r.mpjpe):>10}{_mm(r.pa_mpjpe):>13}{r.detection_rate:>9.0%} "
+            f"{r.frames_missing:>8}{_mm(r.mpjpe):>10}{_mm(r.pa_mpjpe):>13}{r.detection_rate:>10.0%}"
         )
     failed = sum(1 for r in study.rows if not math.isfinite(r.pa_mpjpe))
     if failed:
