@@ -11,6 +11,8 @@ import sys
 from .. import smoothing
 from ..angles import ANGLE_NAMES, with_angles
 from ..errors import UserError
+from ..extract import writer_for  # recordings (issue 4)
+from ..formats import is_recording  # recordings (issue 4)
 from ..hub import Hub
 from ..overlay import preview_for_source
 from ..player import FrameSink, Player, Transform
@@ -18,6 +20,7 @@ from ..protocol import Hello
 from ..server import PoseServer
 from ..sources.base import Source
 from ..sources.demo import DemoSource
+from ..sources.recording import RecordingSource  # recordings (issue 4)
 from ..sources.video import VideoSource
 from . import _options
 
@@ -30,6 +33,10 @@ SOURCE is one of:
   demo            built-in walking-and-waving motion, no camera or model needed (default)
   webcam[:N]      webcam N (default 0), live
   VIDEO           a video file, image sequence (frames/%04d.png) or image OpenCV can read
+  RECORDING       a recording (.txt, .jsonl, .csv) replayed with its timing; clients can
+                  pause, resume, seek and change the speed (see docs/recordings.md)
+
+--record OUT writes every streamed frame to OUT (.txt, .jsonl or .csv), flushed per frame.
 """
 
 log = logging.getLogger("bridge.serve")
@@ -60,6 +67,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--preview", action="store_true", help="show the video with the skeleton drawn over it in an OpenCV window"
     )
     smoothing.add_arguments(parser)
+    # recordings (issue 4)
+    group = parser.add_argument_group("recordings")
+    group.add_argument(
+        "--fps", type=float, metavar="FPS", help="frame rate of a txt or CSV RECORDING (txt default 30; CSV: from t)"
+    )
+    group.add_argument(
+        "--coords",
+        choices=("world", "image"),
+        help="coordinate set of a txt recording replayed or written by --record (default world); "
+        "for a JSONL/CSV RECORDING: stream only this set",
+    )
+    group.add_argument(
+        "--record", metavar="OUT", help="write every streamed frame to OUT (.txt, .jsonl or .csv), flushed per frame"
+    )
 
 
 def open_source(args: argparse.Namespace) -> Source:
@@ -67,6 +88,12 @@ def open_source(args: argparse.Namespace) -> Source:
     spec: str = args.source
     if spec == "demo":
         return DemoSource()
+    if is_recording(spec):  # recordings (issue 4)
+        if args.fps is not None and not args.fps > 0:
+            raise UserError(f"--fps must be > 0, got {args.fps}")
+        return RecordingSource(spec, fps=args.fps, coords=args.coords, loop=args.loop)
+    if args.fps is not None:
+        raise UserError("--fps applies to txt and CSV recordings only (a video has its own frame rate)")
     return VideoSource(spec, _options.estimator_options(args))
 
 
@@ -86,11 +113,14 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
     sinks: list[FrameSink] = []
     if args.preview:
         sinks.append(preview_for_source(source))
+    if args.record:  # recordings (issue 4): every published frame, after transforms
+        sinks.append(writer_for(args.record, source.info, coords=args.coords, angles=hello_for(args, source).angles))
     return sinks
 
 
 def hello_for(args: argparse.Namespace, source: Source) -> Hello:
-    return Hello(source=source.info, angles=ANGLE_NAMES if args.angles else ())
+    recorded = source.angles if isinstance(source, RecordingSource) else ()  # recordings (issue 4)
+    return Hello(source=source.info, angles=ANGLE_NAMES if args.angles else recorded)
 
 
 async def _serve(args: argparse.Namespace) -> int:

@@ -10,8 +10,9 @@ Columns, in order:
 - when the frames carry joint angles: ``angle_{name}`` in degrees, e.g. ``angle_left_elbow``.
 
 A frame with no detection has every cell of a set empty; an angle that could
-not be measured is an empty cell. Numbers are float32 landmarks with 9
-significant digits (read back as the identical float32). The separator is a
+not be measured is an empty cell. Landmarks are float32 written with 9
+significant digits (read back as the identical float32); ``t`` and angles are
+Python's float ``repr`` (exact). The separator is a
 comma and nothing is quoted (every cell is a number or a plain name). The file
 has no fps: readers estimate it from the first two ``t`` values unless told.
 Readers ignore unknown columns (with one warning) so a column added in a
@@ -51,6 +52,10 @@ def landmark_columns(coord_set: str) -> list[str]:
 
 def _num(v: float) -> str:
     return f"{v:.9g}" if math.isfinite(v) else ""
+
+
+def _angle(v: float | None) -> str:
+    return "" if v is None or not math.isfinite(v) else repr(float(v))
 
 
 class CsvWriter(RecordingWriter):
@@ -95,7 +100,7 @@ class CsvWriter(RecordingWriter):
                 parts.append(",".join(_num(v) for v in block.ravel().tolist()))
         if self.angles:
             got: Mapping[str, float | None] = frame.angles or {}
-            parts.append(",".join("" if got.get(a) is None else _num(float(got[a])) for a in self.angles))  # type: ignore[arg-type]
+            parts.append(",".join(_angle(got.get(a)) for a in self.angles))
         return ",".join(parts) + "\n"
 
 

@@ -160,8 +160,8 @@ class JsonlReader(LineRecordReader):
             text = raw.decode("utf-8", "replace")
             try:
                 header = _loads(raw)
-            except ValueError as exc:
-                raise format_error(self.path, lineno, f"not valid JSON ({exc})", text) from None
+            except ValueError:
+                raise format_error(self.path, lineno, "not valid JSON", text) from None
             if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
                 reason = f'expected the header line {{"format": "{FORMAT_NAME}", ...}}'
                 raise format_error(self.path, lineno, reason, text)
@@ -198,8 +198,8 @@ class JsonlReader(LineRecordReader):
     def _parse_frame(self, text: str, lineno: int) -> PoseFrame:
         try:
             obj = _loads(text)
-        except ValueError as exc:
-            raise format_error(self.path, lineno, f"not valid JSON ({exc})", text) from None
+        except ValueError:
+            raise format_error(self.path, lineno, "not valid JSON", text) from None
         if not isinstance(obj, dict):
             raise format_error(self.path, lineno, "a frame must be a JSON object", text)
         for key in ("seq", "captured_ns"):
