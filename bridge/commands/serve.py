@@ -86,14 +86,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def open_source(args: argparse.Namespace) -> Source:
     """The source named by ``args.source``. Raises UserError/SourceError for bad input."""
     spec: str = args.source
-    if spec == "demo":
-        return DemoSource()
     if is_recording(spec):  # recordings (issue 4)
         if args.fps is not None and not args.fps > 0:
             raise UserError(f"--fps must be > 0, got {args.fps}")
         return RecordingSource(spec, fps=args.fps, coords=args.coords, loop=args.loop)
     if args.fps is not None:
         raise UserError("--fps applies to txt and CSV recordings only (a video has its own frame rate)")
+    if spec == "demo":
+        return DemoSource()
     return VideoSource(spec, _options.estimator_options(args))
 
 
