@@ -149,15 +149,19 @@ def pose_at(seq: int, fps: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
 class DemoSource(Source):
     """The built-in demo: ``fps`` frames per second, forever (or ``frames`` frames).
 
-    Frames are generated on demand (no thread); ``captured_ns`` is the wall clock
-    when a frame was generated. Each call of :meth:`frames` starts at ``seq`` 0.
+    It behaves like a camera (``live``): each frame is generated when it is due on
+    the real-time clock, so ``captured_ns`` is when its landmarks became ready and
+    ``--speed`` does not apply. With ``realtime=False`` frames are generated as
+    fast as they are taken (the player then paces them by ``t``). Each call of
+    :meth:`frames` starts at ``seq`` 0.
     """
 
-    def __init__(self, fps: float = 30.0, frames: int | None = None) -> None:
+    def __init__(self, fps: float = 30.0, frames: int | None = None, *, realtime: bool = True) -> None:
         if fps <= 0:
             raise ValueError("fps must be > 0")
         self.fps = fps
         self.total = frames
+        self.live = realtime
         self.info = SourceInfo(
             kind="demo",
             name="demo (walking in place while waving)",
@@ -170,9 +174,16 @@ class DemoSource(Source):
 
     async def frames(self) -> AsyncIterator[PoseFrame]:
         seq = 0
+        start = time.monotonic()
         while self.total is None or seq < self.total:
+            if self.live:
+                delay = start + seq / self.fps - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                elif delay < -1.0:  # fell far behind (suspended?): restart the clock, no burst
+                    start = time.monotonic() - seq / self.fps
+            elif seq % 64 == 0:
+                await asyncio.sleep(0)  # stay cooperative when nothing paces us (--speed max)
             image, world = pose_at(seq, self.fps)
             yield PoseFrame(seq=seq, t=seq / self.fps, captured_ns=time.time_ns(), image=image, world=world)
             seq += 1
-            if seq % 64 == 0:
-                await asyncio.sleep(0)  # stay cooperative when nothing paces us (--speed max)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import os
 import queue
@@ -115,7 +116,11 @@ def open_capture(spec: str) -> tuple[cv2.VideoCapture, SourceInfo, bool]:
 
 
 class _Decoder:
-    """Reads frames on a daemon thread into a small bounded queue, until EOF or stop."""
+    """Reads frames on a daemon thread into a small bounded queue, until EOF or stop.
+
+    Files: up to a few frames ahead of inference, never skipping one. Live
+    sources: only the newest frame is kept (older ones are skipped).
+    """
 
     _EOF = object()
 
@@ -123,13 +128,23 @@ class _Decoder:
         self._cap = cap
         self._fps = fps or 30.0
         self._live = live
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=_DECODE_AHEAD)
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=1 if live else _DECODE_AHEAD)
         self._stop = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="pose-bridge-decode", daemon=True)
         self._thread.start()
 
     def _put(self, item: object) -> bool:
+        if self._live and item is not self._EOF:
+            # A camera does not wait: keep only the newest frame, so inference slower than
+            # the camera adds no queueing latency (stale frames are skipped, not queued).
+            while True:
+                try:
+                    self._queue.put_nowait(item)
+                    return True
+                except queue.Full:
+                    with contextlib.suppress(queue.Empty):
+                        self._queue.get_nowait()
         while not self._stop.is_set():
             try:
                 self._queue.put(item, timeout=0.1)
