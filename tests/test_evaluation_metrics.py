@@ -340,3 +340,19 @@ def test_camera_frame_mpjpe_shows_depth_error_per_view() -> None:
     assert evaluate_synthetic(predict(pts, cam), pts).mpjpe > 0.1  # unrotated: wrong frame
     noisy = evaluate_synthetic(predict(pts, cam, depth_error=0.05, seed=6), pts, camera=cam)
     assert 0.02 < noisy.mpjpe < 0.06
+
+
+def test_humanoid_file_with_clavicles_maps_shoulders_to_upper_arms() -> None:
+    """GroundTruthRecorder writes every HumanBodyBones bone: LeftShoulder is the clavicle, LeftUpperArm the joint."""
+    names = ("Hips", "LeftShoulder", "RightShoulder", "LeftUpperArm", "RightUpperArm", "LeftLowerArm",
+             "RightLowerArm", "LeftHand", "RightHand", "LeftUpperLeg", "RightUpperLeg", "LeftLowerLeg",
+             "RightLowerLeg", "LeftFoot", "RightFoot", "Head")  # fmt: skip
+    jm = default_joint_map()
+    chosen = dict(zip(jm.names, jm.resolve(["humanoid:" + n for n in names]), strict=True))
+    assert chosen["left_shoulder"] == "humanoid:LeftUpperArm"
+    assert chosen["right_shoulder"] == "humanoid:RightUpperArm"
+    assert chosen["nose"] == "humanoid:Head"
+    mixamo = default_joint_map().resolve(["LeftShoulder", "RightShoulder", "LeftForeArm", "RightForeArm", "LeftHand",
+                                          "RightHand", "LeftUpLeg", "RightUpLeg", "LeftLeg", "RightLeg", "LeftFoot",
+                                          "RightFoot"])  # fmt: skip
+    assert mixamo[jm.landmarks.index(INDEX["left_shoulder"])] == "LeftShoulder"  # the fallback when LeftArm is absent

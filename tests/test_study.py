@@ -183,3 +183,44 @@ def test_manifest_errors(tmp_path: Path, text: str, message: str) -> None:
 def test_manifest_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="cannot read manifest"):
         read_manifest(tmp_path / "nope.csv")
+
+
+# --- files as the Unity recorders write them ---------------------------------------------------------------------
+
+HUMANOID = {"Head": "Head", "LeftArm": "LeftUpperArm", "RightArm": "RightUpperArm", "LeftForeArm": "LeftLowerArm",
+            "RightForeArm": "RightLowerArm", "LeftHand": "LeftHand", "RightHand": "RightHand",
+            "LeftUpLeg": "LeftUpperLeg", "RightUpLeg": "RightUpperLeg", "LeftLeg": "LeftLowerLeg",
+            "RightLeg": "RightLowerLeg", "LeftFoot": "LeftFoot", "RightFoot": "RightFoot"}  # fmt: skip
+
+
+def test_reads_what_camera_sweep_and_ground_truth_recorder_write(tmp_path: Path) -> None:
+    """The exact text of unity/Tests/Recorders (ManifestTests, GroundTruthFormatTests): C# invariant-culture "R"
+    numbers (``1E-05``), ``humanoid:`` HumanBodyBones names incl. the clavicles, quoted names, forward slashes."""
+    from bridge.evaluation.loading import read_truth
+    from tests.test_evaluation_synthetic import NAMES, REST
+
+    pts = truth_points(3)
+    lines = []
+    for f in range(3):
+        for j, name in enumerate(NAMES):
+            x, y, z = (f"{float(np.float32(v)):.9G}" for v in pts[f, j])
+            lines.append(f"Landmark [{f}, humanoid:{HUMANOID[REST[name][0]]}]: ({x}, {y}, {z})")
+        lines.append(f"Landmark [{f}, humanoid:LeftShoulder]: (1E-05, 1.45, 0)")
+        lines.append(f"Landmark [{f}, humanoid:RightShoulder]: (-1E-05, 1.45, 0)")
+    (tmp_path / "truth.txt").write_text("\n".join(lines) + "\n")
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "frames" / "00000.png").write_bytes(b"")
+    (tmp_path / "manifest.csv").write_text(
+        "camera_x,camera_y,camera_z,video,truth,frame,name\n"
+        "0,1.5,-3,frames/%05d.png,truth.txt,0,pos0000\n"
+        '0.1,0,2,frames/%05d.png,truth.txt,1,"a,""b"""\n'
+    )
+    a, b = read_manifest(tmp_path / "manifest.csv")
+    assert a.video == tmp_path / "frames" / "%05d.png" and a.frame == 0 and a.camera == (0.0, 1.5, -3.0)
+    assert b.name == 'a,"b"' and b.frame == 1
+    truth, jm = read_truth(tmp_path / "truth.txt", default_joint_map())
+    assert len(truth) == 3
+    from bridge.evaluation import evaluate, skeletons_from_poses
+
+    ev = evaluate(skeletons_from_poses(predict(pts), jm.landmarks), truth, jm)
+    assert ev.count == 3 and ev.mpjpe < 1e-6  # shoulders mapped to the upper arms, not the clavicles

@@ -133,16 +133,20 @@ class JointMap:
 def default_joint_map() -> JointMap:
     """The default correspondence: :data:`~bridge.skeleton.RIG_JOINTS`, summary :data:`~bridge.skeleton.SUMMARY_JOINTS`.
 
-    Candidates per landmark: the Mixamo names, then the ``HumanBodyBones`` names.
+    Candidates per landmark interleave the two families by rank — Mixamo's first choice, the
+    ``HumanBodyBones`` first choice, then the fallbacks — so a Humanoid file that has both
+    ``LeftShoulder`` (the clavicle) and ``LeftUpperArm`` maps the shoulder to ``LeftUpperArm``,
+    and a Mixamo file without ``LeftArm`` falls back to ``LeftShoulder``.
     """
     landmarks = tuple(sorted(RIG_JOINTS))
     candidates = []
     for lm in landmarks:
         mixamo, humanoid = RIG_JOINTS[lm]
         names: list[str] = []
-        for n in (*mixamo, *humanoid):
-            if n not in names:
-                names.append(n)
+        for rank in range(max(len(mixamo), len(humanoid))):
+            for family in (mixamo, humanoid):
+                if rank < len(family) and family[rank] not in names:
+                    names.append(family[rank])
         candidates.append(tuple(names))
     return JointMap(landmarks=landmarks, candidates=tuple(candidates), summary=tuple(SUMMARY_JOINTS))
 
