@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Generic;
+
+namespace PoseBridge
+{
+    /// <summary>The two encodings of protocol v1 (WebSocket subprotocols).</summary>
+    public enum WireFormat
+    {
+        /// <summary><c>posebridge.v1.msgpack</c>: binary messages (the default).</summary>
+        MsgPack,
+        /// <summary><c>posebridge.v1.json</c>: text messages.</summary>
+        Json,
+    }
+
+    /// <summary>Protocol v1 constants (see protocol/SPEC.md).</summary>
+    public static class Protocol
+    {
+        public const int Version = 1;
+        public const string SubprotocolMsgPack = "posebridge.v1.msgpack";
+        public const string SubprotocolJson = "posebridge.v1.json";
+        public const int Landmarks = 33;
+        public const int Fields = 5;
+        /// <summary>Floats in one landmark block (33 × x, y, z, visibility, presence).</summary>
+        public const int BlockLength = Landmarks * Fields;
+        /// <summary>Bytes of one landmark block on the msgpack wire (little-endian float32).</summary>
+        public const int BlockBytes = BlockLength * 4;
+
+        public static string Subprotocol(WireFormat format)
+        {
+            return format == WireFormat.Json ? SubprotocolJson : SubprotocolMsgPack;
+        }
+    }
+
+    /// <summary>Base class of every decoded message.</summary>
+    public abstract class Message
+    {
+        /// <summary>The wire <c>type</c> of the message.</summary>
+        public abstract string Type { get; }
+    }
+
+    /// <summary>The source's metadata in <c>hello</c>. Nullable fields are unknown when null.</summary>
+    public sealed class SourceInfo
+    {
+        public string Kind;
+        public string Name;
+        public double? Fps;
+        public long? Width;
+        public long? Height;
+        public long? Frames;
+        public bool Loop;
+        public bool Replay;
+        public string[] Coords = { "image", "world" };
+    }
+
+    /// <summary>First message from the server: versions, source and the landmark topology.</summary>
+    public sealed class HelloMessage : Message
+    {
+        public override string Type { get { return "hello"; } }
+        public long Protocol;
+        public string Server;
+        public SourceInfo Source;
+        public string[] Landmarks;
+        public string[] Fields;
+        /// <summary>Bone connections as (from, to) landmark index pairs.</summary>
+        public int[][] Bones;
+        /// <summary>"left", "right" or "center" per landmark; empty when the server did not send it.</summary>
+        public string[] Sides = new string[0];
+        /// <summary>Names of the joint angles frames carry; empty when none.</summary>
+        public string[] Angles = new string[0];
+    }
+
+    /// <summary>
+    /// One pose frame. <see cref="Image"/> and <see cref="World"/> are 165 floats (33 landmarks × x, y,
+    /// z, visibility, presence, row by row) or null when nobody was detected.
+    /// </summary>
+    public sealed class FrameMessage : Message
+    {
+        public override string Type { get { return "frame"; } }
+        public long Seq;
+        /// <summary>Source time in seconds.</summary>
+        public double T;
+        /// <summary>Server wall clock (ns since the Unix epoch) when the source frame was grabbed.</summary>
+        public ulong CapturedNs;
+        public float[] Image;
+        public float[] World;
+        /// <summary>Joint angles in degrees (null entries: not measurable), or null when the server sends none.</summary>
+        public Dictionary<string, double?> Angles;
+        /// <summary>Server wall clock (ns since the Unix epoch) when this message was sent.</summary>
+        public ulong SentNs;
+
+        public bool Detected { get { return Image != null || World != null; } }
+
+        /// <summary>Field <paramref name="field"/> (0 x, 1 y, 2 z, 3 visibility, 4 presence) of landmark <paramref name="landmark"/>.</summary>
+        public static float Get(float[] block, int landmark, int field)
+        {
+            return block[landmark * Protocol.Fields + field];
+        }
+    }
+
+    /// <summary>The stream is over (<c>eof</c> or <c>shutdown</c>).</summary>
+    public sealed class EndMessage : Message
+    {
+        public override string Type { get { return "end"; } }
+        public long Frames;
+        public string Reason = "eof";
+    }
+
+    /// <summary>The server could not act on a client message; the connection stays open.</summary>
+    public sealed class ErrorMessage : Message
+    {
+        public override string Type { get { return "error"; } }
+        public string Code;
+        public string Text;
+    }
+
+    /// <summary>The server's answer to a ping.</summary>
+    public sealed class PongMessage : Message
+    {
+        public override string Type { get { return "pong"; } }
+        public ulong ClientNs;
+        public ulong ServerNs;
+    }
+
+    /// <summary>Replay state; <see cref="Speed"/> null means as fast as possible.</summary>
+    public sealed class StateMessage : Message
+    {
+        public override string Type { get { return "state"; } }
+        public bool Paused;
+        public double? Speed;
+        public long Position;
+        public long? Frames;
+    }
+
+    /// <summary>The client's control operations.</summary>
+    public enum ControlOp
+    {
+        Ping,
+        Pause,
+        Resume,
+        Seek,
+        Speed,
+    }
+
+    /// <summary>A client → server <c>control</c> message. Build with the static factories.</summary>
+    public sealed class ControlMessage : Message
+    {
+        public override string Type { get { return "control"; } }
+        public ControlOp Op;
+        /// <summary>Ping only: the client's clock (ns).</summary>
+        public ulong ClientNs;
+        /// <summary>Seek only: 0-based frame index.</summary>
+        public long Frame;
+        /// <summary>Speed only: factor &gt; 0, or null for "max".</summary>
+        public double? Speed;
+
+        public static ControlMessage Ping(ulong clientNs) { return new ControlMessage { Op = ControlOp.Ping, ClientNs = clientNs }; }
+        public static ControlMessage Pause() { return new ControlMessage { Op = ControlOp.Pause }; }
+        public static ControlMessage Resume() { return new ControlMessage { Op = ControlOp.Resume }; }
+
+        public static ControlMessage Seek(long frame)
+        {
+            if (frame < 0)
+                throw new ArgumentOutOfRangeException("frame", "must be >= 0");
+            return new ControlMessage { Op = ControlOp.Seek, Frame = frame };
+        }
+
+        /// <summary>Replay speed; null means as fast as possible.</summary>
+        public static ControlMessage SetSpeed(double? speed)
+        {
+            if (speed.HasValue && !(speed.Value > 0 && !double.IsInfinity(speed.Value)))
+                throw new ArgumentOutOfRangeException("speed", "must be a finite number > 0, or null for max");
+            return new ControlMessage { Op = ControlOp.Speed, Speed = speed };
+        }
+
+        public string OpName
+        {
+            get
+            {
+                switch (Op)
+                {
+                    case ControlOp.Ping: return "ping";
+                    case ControlOp.Pause: return "pause";
+                    case ControlOp.Resume: return "resume";
+                    case ControlOp.Seek: return "seek";
+                    default: return "speed";
+                }
+            }
+        }
+    }
+
+    /// <summary>A message of a type this version does not know: readers ignore it.</summary>
+    public sealed class UnknownMessage : Message
+    {
+        readonly string _type;
+        public override string Type { get { return _type; } }
+        public readonly Dictionary<string, object> Fields;
+
+        public UnknownMessage(string type, Dictionary<string, object> fields)
+        {
+            _type = type;
+            Fields = fields;
+        }
+    }
+}

@@ -1,0 +1,401 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading;
+using NUnit.Framework;
+
+namespace PoseBridge.Tests
+{
+    /// <summary>
+    /// The C# client against the real Python server (<c>python3 -m bridge serve</c>, started as a
+    /// subprocess): frames equal to what a Python client received from the same server, real BlazePose
+    /// on a video, replay of a txt recording equal to the C# txt reader, replay controls, reconnect.
+    /// </summary>
+    [TestFixture]
+    public sealed class EndToEndTests
+    {
+        static string Python
+        {
+            get
+            {
+                string p = Environment.GetEnvironmentVariable("POSE_BRIDGE_PYTHON");
+                return string.IsNullOrEmpty(p) ? "python3" : p;
+            }
+        }
+
+        static string Root
+        {
+            get
+            {
+                string root = TestEnv.Root;
+                if (root == null || !File.Exists(Path.Combine(root, Path.Combine("bridge", "protocol.py"))))
+                    TestEnv.Unavailable("the pose-bridge repository (with bridge/) is needed: set POSE_BRIDGE_ROOT");
+                return root;
+            }
+        }
+
+        static string Quote(string arg)
+        {
+            return "\"" + arg.Replace("\"", "\\\"") + "\"";
+        }
+
+        /// <summary>A <c>pose-bridge serve</c> subprocess; the port comes from its "ws://127.0.0.1:PORT/" log line.</summary>
+        sealed class ServerProcess : IDisposable
+        {
+            static readonly Regex Listening = new Regex(@"ws://127\.0\.0\.1:(\d+)/");
+            readonly Process _process;
+            readonly StringBuilder _log = new StringBuilder();
+            readonly ManualResetEvent _ready = new ManualResetEvent(false);
+            int _port;
+
+            public ServerProcess(string arguments, int port = 0)
+            {
+                var info = new ProcessStartInfo(Python, "-m bridge serve " + arguments + " --port " + port)
+                {
+                    WorkingDirectory = Root,
+                    UseShellExecute = false,
+                    RedirectStandardError = true,
+                    RedirectStandardOutput = true,
+                    CreateNoWindow = true,
+                };
+                _process = new Process { StartInfo = info };
+                _process.ErrorDataReceived += OnLine;
+                _process.OutputDataReceived += OnLine;
+                _process.Start();
+                _process.BeginErrorReadLine();
+                _process.BeginOutputReadLine();
+                DateTime deadline = DateTime.UtcNow + TestEnv.Timeout(90);
+                while (!_ready.WaitOne(100))
+                {
+                    if (_process.HasExited || DateTime.UtcNow > deadline)
+                    {
+                        string why = _process.HasExited ? "exited with " + _process.ExitCode : "did not start listening in time";
+                        Dispose();
+                        Assert.Fail("pose-bridge serve " + arguments + " " + why + ":\n" + Log);
+                    }
+                }
+            }
+
+            void OnLine(object sender, DataReceivedEventArgs e)
+            {
+                if (e.Data == null)
+                    return;
+                lock (_log)
+                    _log.AppendLine(e.Data);
+                Match m = Listening.Match(e.Data);
+                if (m.Success && _port == 0)
+                {
+                    _port = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    _ready.Set();
+                }
+            }
+
+            public int Port { get { return _port; } }
+            public string Url { get { return "ws://127.0.0.1:" + _port + "/"; } }
+            public string Log { get { lock (_log) return _log.ToString(); } }
+
+            /// <summary>Kill the server like a crash would (SIGKILL).</summary>
+            public void Dispose()
+            {
+                try
+                {
+                    if (!_process.HasExited)
+                        _process.Kill();
+                    _process.WaitForExit(10000);
+                }
+                catch (InvalidOperationException)
+                {
+                    // already gone
+                }
+            }
+        }
+
+        /// <summary>tests/csharp/reference_client.py: the Python codec's view of the same stream, as JSON lines.</summary>
+        static Process StartReferenceClient(string url, int count, string outFile, string format)
+        {
+            string script = Path.Combine(Root, Path.Combine("tests", Path.Combine("csharp", "reference_client.py")));
+            var info = new ProcessStartInfo(Python, Quote(script) + " " + url + " " + count + " " + Quote(outFile) + " --format " + format)
+            {
+                WorkingDirectory = Root,
+                UseShellExecute = false,
+                RedirectStandardError = true,
+                CreateNoWindow = true,
+            };
+            return Process.Start(info);
+        }
+
+        static void WaitForExitOk(Process process, string what)
+        {
+            Task(process.WaitForExit((int)TestEnv.Timeout(120).TotalMilliseconds), what + " did not finish");
+            string err = process.StandardError.ReadToEnd();
+            Assert.AreEqual(0, process.ExitCode, what + " failed: " + err);
+        }
+
+        static void Task(bool ok, string message)
+        {
+            if (!ok)
+                Assert.Fail(message);
+        }
+
+        static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
+        {
+            DateTime deadline = DateTime.UtcNow + timeout;
+            while (!condition())
+            {
+                if (DateTime.UtcNow > deadline)
+                    return false;
+                Thread.Sleep(20);
+            }
+            return true;
+        }
+
+        sealed class Collector
+        {
+            public readonly List<FrameMessage> Frames = new List<FrameMessage>();
+            public readonly List<Message> Messages = new List<Message>();
+
+            public void Attach(PoseClient client)
+            {
+                client.FrameReceived += f => { lock (Frames) Frames.Add(f); };
+                client.MessageReceived += m => { lock (Messages) Messages.Add(m); };
+            }
+
+            public int Count { get { lock (Frames) return Frames.Count; } }
+
+            public List<FrameMessage> Snapshot() { lock (Frames) return new List<FrameMessage>(Frames); }
+        }
+
+        static PoseClient NewClient(string url, WireFormat format)
+        {
+            return new PoseClient(new PoseClientOptions
+            {
+                Url = new Uri(url),
+                Format = format,
+                MinBackoff = TimeSpan.FromMilliseconds(100),
+                MaxBackoff = TimeSpan.FromSeconds(1),
+                ReceiveTimeout = TestEnv.Timeout(10),
+            });
+        }
+
+        static string Key(long seq, ulong capturedNs)
+        {
+            return seq + "@" + capturedNs;
+        }
+
+        /// <summary>Compare the C# client's frames with the reference client's file: every common frame equal, at least <paramref name="minimum"/> of them.</summary>
+        static int CompareWithReference(List<FrameMessage> frames, string referenceFile, int minimum)
+        {
+            var reference = new Dictionary<string, Dictionary<string, object>>();
+            foreach (string line in File.ReadAllLines(referenceFile))
+            {
+                var row = (Dictionary<string, object>)JsonReader.Read(line);
+                reference[Key(Convert.ToInt64(row["seq"]), Convert.ToUInt64(row["captured_ns"]))] = row;
+            }
+            int matched = 0;
+            long lastSeq = -1;
+            ulong lastCaptured = 0;
+            foreach (FrameMessage f in frames)
+            {
+                Assert.IsTrue(f.CapturedNs > lastCaptured || f.Seq > lastSeq, "frames arrive in order");
+                lastSeq = f.Seq;
+                lastCaptured = f.CapturedNs;
+                Dictionary<string, object> row;
+                if (!reference.TryGetValue(Key(f.Seq, f.CapturedNs), out row))
+                    continue;
+                var mine = MessageTree.ToTree(f);
+                foreach (string field in new[] { "t", "image", "world" })
+                {
+                    string diff = MessageTree.Difference(row[field], mine[field], "frame " + f.Seq + "." + field);
+                    Assert.IsNull(diff, diff);
+                }
+                matched++;
+            }
+            Assert.That(matched, Is.GreaterThanOrEqualTo(minimum),
+                "frames received by both clients (C#: " + frames.Count + ", Python: " + reference.Count + ")");
+            return matched;
+        }
+
+        [Test]
+        public void DemoStreamEqualsWhatThePythonClientReceived()
+        {
+            string refFile = Path.GetTempFileName();
+            using (var server = new ServerProcess("demo --wait-clients 2"))
+            {
+                Process reference = StartReferenceClient(server.Url, 150, refFile, "json");
+                var collector = new Collector();
+                using (PoseClient client = NewClient(server.Url, WireFormat.MsgPack))
+                {
+                    collector.Attach(client);
+                    client.Start();
+                    WaitForExitOk(reference, "the Python reference client");
+                    Assert.IsTrue(WaitUntil(() => collector.Count >= 150, TestEnv.Timeout(30)),
+                        "C# client got " + collector.Count + " frames; status " + client.Status + " " + client.LastError + "\n" + server.Log);
+                    Assert.IsTrue(WaitUntil(() => !double.IsNaN(client.RoundTripMs), TestEnv.Timeout(5)), "no pong for the pings");
+                    Assert.AreEqual(0, client.BadMessages);
+                    Assert.IsNotNull(client.Hello);
+                    Assert.AreEqual("demo", client.Hello.Source.Kind);
+                    Assert.AreEqual(33, client.Hello.Landmarks.Length);
+                    Assert.That(client.Fps, Is.GreaterThan(5.0));
+                    Assert.That(client.LatencyMs, Is.LessThan(5000.0));
+                    bool fresh;
+                    Assert.IsNotNull(client.Frames.Take(out fresh), "the newest frame waits in the slot");
+                }
+                int matched = CompareWithReference(collector.Snapshot(), refFile, 100);
+                Console.WriteLine("demo: " + matched + " frames equal in C# (msgpack) and Python (JSON)");
+            }
+            File.Delete(refFile);
+        }
+
+        [Test]
+        public void BlazePoseVideoStreamEqualsWhatThePythonClientReceived()
+        {
+            string video = TestEnv.EnvFile("POSE_BRIDGE_TEST_VIDEO");
+            string refFile = Path.GetTempFileName();
+            using (var server = new ServerProcess(Quote(video) + " --wait-clients 2"))
+            {
+                Process reference = StartReferenceClient(server.Url, 100000, refFile, "msgpack");
+                var collector = new Collector();
+                using (PoseClient client = NewClient(server.Url, WireFormat.Json))
+                {
+                    collector.Attach(client);
+                    client.Start();
+                    WaitForExitOk(reference, "the Python reference client");
+                    Assert.IsTrue(WaitUntil(() => client.End != null, TestEnv.Timeout(60)),
+                        "no end message; C# got " + collector.Count + " frames; " + client.LastError + "\n" + server.Log);
+                    Assert.AreEqual("video", client.Hello.Source.Kind);
+                }
+                List<FrameMessage> frames = collector.Snapshot();
+                int matched = CompareWithReference(frames, refFile, 100);
+                int detected = frames.FindAll(f => f.World != null && f.Image != null).Count;
+                Assert.That(detected, Is.GreaterThan(frames.Count * 9 / 10), "BlazePose finds the person in most frames");
+                Console.WriteLine("video: " + matched + " frames equal in C# (JSON) and Python (msgpack), " + detected + " detected");
+            }
+            File.Delete(refFile);
+        }
+
+        [Test]
+        public void TxtReplayFromTheServerEqualsTheCSharpReader()
+        {
+            string txt = TestEnv.EnvFile("POSE_BRIDGE_TEST_TXT");
+            TxtRecording rec = TxtRecording.Load(txt);
+            using (var server = new ServerProcess(Quote(txt) + " --wait-clients 1 --speed 4"))
+            {
+                var collector = new Collector();
+                using (PoseClient client = NewClient(server.Url, WireFormat.MsgPack))
+                {
+                    collector.Attach(client);
+                    client.Start();
+                    Assert.IsTrue(WaitUntil(() => client.End != null, TestEnv.Timeout(60)),
+                        "no end message; got " + collector.Count + " frames; " + client.LastError + "\n" + server.Log);
+                    Assert.AreEqual("recording", client.Hello.Source.Kind);
+                }
+                List<FrameMessage> frames = collector.Snapshot();
+                Assert.That(frames.Count, Is.GreaterThanOrEqualTo(100));
+                foreach (FrameMessage f in frames)
+                {
+                    TxtFrame tf = rec.Frames[(int)f.Seq];
+                    Assert.AreEqual(tf.Detected, f.World != null, "frame " + f.Seq);
+                    if (f.World == null)
+                        continue;
+                    float[] mine = rec.ToBlock(tf);
+                    for (int i = 0; i < Protocol.BlockLength; i++)
+                        Assert.AreEqual(mine[i], f.World[i], "frame " + f.Seq + " value " + i);
+                }
+                Console.WriteLine("txt replay: " + frames.Count + " of " + rec.Frames.Count + " frames equal to the C# reader");
+            }
+        }
+
+        [Test]
+        public void ReplayControlsChangeTheServersState()
+        {
+            string txt = TestEnv.EnvFile("POSE_BRIDGE_TEST_TXT");
+            using (var server = new ServerProcess(Quote(txt) + " --loop"))
+            using (PoseClient client = NewClient(server.Url, WireFormat.MsgPack))
+            {
+                client.Start();
+                Assert.IsTrue(WaitUntil(() => client.Hello != null && client.State != null, TestEnv.Timeout(20)), client.LastError);
+                Assert.IsTrue(client.Hello.Source.Replay);
+                client.Send(ControlMessage.Pause());
+                Assert.IsTrue(WaitUntil(() => client.State.Paused, TestEnv.Timeout(10)), "pause");
+                client.Send(ControlMessage.Seek(50));
+                Assert.IsTrue(WaitUntil(() => client.State.Position == 50, TestEnv.Timeout(10)), "seek: position " + client.State.Position);
+                client.Send(ControlMessage.SetSpeed(null));
+                Assert.IsTrue(WaitUntil(() => !client.State.Speed.HasValue, TestEnv.Timeout(10)), "speed max");
+                client.Send(ControlMessage.SetSpeed(2.0));
+                Assert.IsTrue(WaitUntil(() => client.State.Speed == 2.0, TestEnv.Timeout(10)), "speed 2");
+                long before = client.FramesReceived;
+                client.Send(ControlMessage.Resume());
+                Assert.IsTrue(WaitUntil(() => !client.State.Paused && client.FramesReceived > before + 10, TestEnv.Timeout(10)), "resume");
+                Assert.AreEqual(0, client.BadMessages);
+            }
+        }
+
+        [Test]
+        public void ReconnectsAfterTheServerRestartsOnTheSamePort()
+        {
+            var server = new ServerProcess("demo");
+            int port = server.Port;
+            using (PoseClient client = NewClient(server.Url, WireFormat.MsgPack))
+            {
+                try
+                {
+                    client.Start();
+                    Assert.IsTrue(WaitUntil(() => client.FramesReceived >= 10, TestEnv.Timeout(20)), "first connection: " + client.LastError);
+                    Assert.AreEqual(1, client.Connections);
+                    server.Dispose(); // SIGKILL: the connection drops without a close handshake
+                    Assert.IsTrue(WaitUntil(() => client.Status == ClientStatus.Reconnecting, TestEnv.Timeout(15)),
+                        "the client noticed the server is gone (status " + client.Status + ")");
+                    Thread.Sleep(1500); // a few failed attempts against a closed port
+                    Assert.AreEqual(ClientStatus.Reconnecting, client.Status);
+                    Assert.IsNotNull(client.LastError);
+                    long before = client.FramesReceived;
+                    server = new ServerProcess("demo", port);
+                    Assert.IsTrue(WaitUntil(() => client.Connections == 2 && client.FramesReceived >= before + 10, TestEnv.Timeout(20)),
+                        "reconnected: connections " + client.Connections + ", status " + client.Status + ", " + client.LastError);
+                    Assert.AreEqual(ClientStatus.Connected, client.Status);
+                    Assert.IsNotNull(client.Hello, "hello of the new connection");
+                }
+                finally
+                {
+                    server.Dispose();
+                }
+            }
+        }
+
+        [Test]
+        public void DisposeJoinsTheThreadQuicklyInEveryState()
+        {
+            // Nothing listens on this port: the client is in its back-off loop.
+            var stopwatch = Stopwatch.StartNew();
+            var client = new PoseClient(new PoseClientOptions { Url = new Uri("ws://127.0.0.1:9/"), MinBackoff = TimeSpan.FromSeconds(30) });
+            client.Start();
+            Assert.IsTrue(WaitUntil(() => client.Status == ClientStatus.Reconnecting, TimeSpan.FromSeconds(10)));
+            stopwatch.Restart();
+            client.Dispose();
+            Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "dispose during back-off");
+            Assert.AreEqual(ClientStatus.Stopped, client.Status);
+            Assert.IsNull(client.LastError == "the client thread did not stop within 3 s" ? "thread leaked" : null);
+
+            using (var server = new ServerProcess("demo --wait-clients 5"))
+            {
+                // Connected, but the server sends no frames (it waits for 5 clients): blocked in receive.
+                var connected = new PoseClient(server.Url);
+                connected.Start();
+                Assert.IsTrue(WaitUntil(() => connected.Status == ClientStatus.Connected, TestEnv.Timeout(10)), connected.LastError);
+                stopwatch.Restart();
+                connected.Dispose();
+                Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "dispose while receiving");
+                Assert.AreEqual(ClientStatus.Stopped, connected.Status);
+            }
+        }
+
+        [Test]
+        public void RejectsNonWebSocketUrls()
+        {
+            Assert.Throws<ArgumentException>(() => new PoseClient("http://127.0.0.1:8765/"));
+        }
+    }
+}
