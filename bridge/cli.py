@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
             description=getattr(module, "DESCRIPTION", module.HELP),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        # -v/-q also after the subcommand (``pose-bridge serve -q``); SUPPRESS keeps the top-level value otherwise.
+        p.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="more logging (-vv: debug)")
+        p.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="only warnings and errors")
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser

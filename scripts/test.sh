@@ -31,7 +31,13 @@ print("yes" if (not inside_venv and os.path.exists(marker)) else "no")
 PY
 )
 if [ "$externally_managed" = yes ]; then
-  [ -x .venv/bin/python ] || $PY -m venv .venv
+  if [ ! -x .venv/bin/python ]; then
+    $PY -m venv .venv 2>/dev/null || {
+      rm -rf .venv
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+      $PY -m venv .venv
+    }
+  fi
   PY=.venv/bin/python
 fi
 $PY -m pip install -q --disable-pip-version-check -e '.[test]'
