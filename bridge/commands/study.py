@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 from pathlib import Path
 
 from ..errors import UserError
+from ._options import add_estimator_arguments, estimator_options
 
 HELP = "camera placement study: evaluate BlazePose from many camera positions, rank them"
 DESCRIPTION = """\
@@ -33,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", type=Path, help="write CSV files and figures here")
     parser.add_argument("--best", metavar="N", type=_positive, default=5, help="how many best configurations (5)")
     parser.add_argument("--joints", metavar="MAP.json", type=Path, help="joint correspondence (replaces the default)")
+    add_estimator_arguments(parser)
 
 
 def _positive(text: str) -> int:
@@ -49,13 +52,20 @@ def run(args: argparse.Namespace) -> int:
     from ..evaluation import default_joint_map, load_joint_map
     from ..evaluation.loading import extract_video, read_poses, read_truth
     from ..evaluation.study import Configuration, best, read_manifest, run_study, write_outputs
+    from ..frame import PoseFrame
 
     configs = read_manifest(args.manifest)
     joint_map = load_joint_map(args.joints) if args.joints else default_joint_map()
 
-    def load_prediction(c: Configuration) -> list:  # type: ignore[type-arg]
+    options = estimator_options(args)
+    options.validate()
+    # Single-video mode: consecutive frames come from different cameras, so MediaPipe's landmark smoothing
+    # would blend views; it is turned off for those videos.
+    single = dataclasses.replace(options, smooth_landmarks=False)
+
+    def load_prediction(c: Configuration) -> list[PoseFrame]:
         if c.video is not None:
-            return extract_video(c.video)
+            return extract_video(c.video, options if c.frame is None else single)
         assert c.prediction is not None
         return read_poses(c.prediction)
 

@@ -9,11 +9,11 @@ on one thread, overlapped with inference on another).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
 from ..errors import UserError
+from ..estimator import EstimatorOptions
 from ..frame import PoseFrame
 from .joints import JointMap
 from .metrics import Skeletons, skeletons_from_bones, skeletons_from_poses
@@ -71,22 +71,14 @@ def read_truth(path: str | Path, joint_map: JointMap) -> tuple[Skeletons, JointM
     return skeletons_from_poses(read_poses(p, "ground truth"), joint_map.landmarks, str(p)), joint_map
 
 
-def extract_video(path: str | Path) -> list[PoseFrame]:
-    """Run BlazePose over every frame of a video or image sequence (``frames/%04d.png``)."""
-    from ..sources.video import VideoSource
+def extract_video(path: str | Path, options: EstimatorOptions | None = None) -> list[PoseFrame]:
+    """Run BlazePose over every frame of a video or image sequence (``frames/%04d.png``).
 
-    spec = str(path)
+    Uses :func:`bridge.extract.iter_frames`, the pipelined extraction of ``pose-bridge extract``.
+    Raises :class:`~bridge.errors.SourceError` for a missing or undecodable video.
+    """
+    from ..extract import iter_frames
 
-    async def run() -> list[PoseFrame]:
-        source = VideoSource(spec)
-        frames: list[PoseFrame] = []
-        try:
-            async for frame in source.frames():
-                frames.append(frame)
-        finally:
-            await source.aclose()
-        return frames
-
-    frames = asyncio.run(run())
-    log.info("%s: %d frames, %d with a detection", spec, len(frames), sum(f.detected for f in frames))
+    frames = list(iter_frames(str(path), options))
+    log.info("%s: %d frames, %d with a detection", path, len(frames), sum(f.detected for f in frames))
     return frames

@@ -290,7 +290,8 @@ def run_study(
     for config in bar:
         truth, jm = truth_cache.get(config.truth, partial(load_truth, config.truth, joint_map))
         source = str(config.video or config.prediction)
-        pred = pred_cache.get((source, jm.landmarks), partial(_load_skeletons, load_prediction, config, jm, source))
+        key = (source, jm.landmarks, config.frame is None)
+        pred = pred_cache.get(key, partial(_load_skeletons, load_prediction, config, jm, source))
         ev = evaluate_configuration(config, pred, truth, jm)
         considered = pred.select([config.frame]) if config.frame is not None else pred
         r, az, el = config.spherical
