@@ -178,3 +178,20 @@ def test_study_cli_bad_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[st
     (tmp_path / "m.csv").write_text("camera_x,camera_y,camera_z,prediction,truht\n")
     assert main(["study", str(tmp_path / "m.csv")]) == 2
     assert "unknown column(s) 'truht'" in capsys.readouterr().err
+
+
+def test_example_script(pair: tuple[Path, Path]) -> None:
+    import subprocess
+    import sys
+
+    from tests.media import ROOT
+
+    pred, truth = pair
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "evaluate.py"), str(pred), str(truth)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "10 frames evaluated; excluded: 1 without a detection, 1 only in the prediction" in out.stdout
+    assert "joints, worst first" in out.stdout and "worst frame: " in out.stdout
+    assert out.stdout.count(" mm") >= 2
