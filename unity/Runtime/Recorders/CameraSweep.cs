@@ -80,6 +80,13 @@ namespace PoseBridge
             _recorder = FindObjectOfType<GroundTruthRecorder>();
         }
 
+        void Awake()
+        {
+            // Before any Start: the recorder must not open its own file when the sweep drives it.
+            if (_recorder != null && _runOnStart)
+                _recorder.RecordEveryFrame = false;
+        }
+
         void Start()
         {
             if (_runOnStart)
