@@ -43,7 +43,9 @@ log = logging.getLogger("bridge.serve")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", nargs="?", default="demo", metavar="SOURCE", help="demo | webcam[:N] | VIDEO")
+    parser.add_argument(
+        "source", nargs="?", default="demo", metavar="SOURCE", help="demo | webcam[:N] | VIDEO | RECORDING"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=_options.port, default=8765, help="port (default 8765; 0 picks a free one)")
     parser.add_argument("--loop", action="store_true", help="restart the source at its end instead of ending")
@@ -51,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--speed",
         type=_options.speed,
         default=1.0,
-        help="playback speed for files: a factor (1 = native fps, 2 = twice as fast) or 'max' (default 1)",
+        help="playback speed of files and recordings: a factor (1 = native fps, 2 = twice as fast) or 'max' "
+        "(default 1); live sources (demo, webcam) run in real time",
     )
     parser.add_argument(
         "--wait-clients",
