@@ -7,6 +7,7 @@ of silently skipped frames.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -78,16 +79,7 @@ class PoseFrame:
 
     def replace(self, **changes: Any) -> PoseFrame:
         """A copy with some fields changed (arrays are shared: they are read-only)."""
-        values = {
-            "seq": self.seq,
-            "t": self.t,
-            "captured_ns": self.captured_ns,
-            "image": self.image,
-            "world": self.world,
-            "angles": self.angles,
-        }
-        values.update(changes)
-        return PoseFrame(**values)
+        return dataclasses.replace(self, **changes)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PoseFrame):
