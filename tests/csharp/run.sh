@@ -9,6 +9,7 @@
 # - the tests (unity/Tests/**) into one NUnit assembly, run by nunit-console (NUnit 2.6).
 # The end-to-end tests start the real Python server (python3 -m bridge serve; override the
 # interpreter with POSE_BRIDGE_PYTHON) and read a txt file written by the Python extractor.
+# Also checks that every asset under unity/ has its Unity .meta file (tests/csharp/unity_meta.py).
 # The last line of output is exactly "N passed, N failed"; the exit status is non-zero on any
 # failure (ignored or not-run tests count as failed: in CI every test must run).
 # Needs Debian packages: mono-mcs nunit-console libnunit-cil-dev (and mono-runtime).
@@ -80,6 +81,10 @@ make_video(media_dir() / 'basketball1.png', Path(sys.argv[1]), frames=120)
     || fail "python3 -m bridge extract failed"
 echo "video: $POSE_BRIDGE_TEST_VIDEO; txt written by the Python writer: $POSE_BRIDGE_TEST_TXT"
 
+echo "== unity .meta files (needed for git-URL installs)"
+meta_failed=0
+"$PY" "$ROOT/tests/csharp/unity_meta.py" || meta_failed=1
+
 echo "== nunit-console"
 set +e
 (cd "$OUT" && nunit-console -nologo -labels -xml="$OUT/TestResult.xml" "$OUT/PoseBridge.Tests.dll")
@@ -100,5 +105,6 @@ for case in cases:
 print(passed, failed)
 PYEOF
 )
+failed=$((failed + meta_failed))
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
