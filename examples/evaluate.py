@@ -15,7 +15,7 @@ import numpy as np
 
 from bridge.errors import UserError
 from bridge.evaluation import default_joint_map, evaluate, skeletons_from_poses
-from bridge.evaluation.loading import read_poses, read_truth
+from bridge.evaluation.loading import iter_poses, read_truth
 
 
 def main() -> None:
@@ -26,7 +26,7 @@ def main() -> None:
 
     # Resolve the joint correspondence against the bones in the truth file, then read the prediction's joints.
     truth, joints = read_truth(args.truth, default_joint_map())
-    prediction = skeletons_from_poses(read_poses(args.prediction), joints.landmarks, args.prediction)
+    prediction = skeletons_from_poses(iter_poses(args.prediction), joints.landmarks, args.prediction)
     ev = evaluate(prediction, truth, joints)
 
     print(f"{ev.count} frames evaluated; excluded: {ev.missing.describe()}")

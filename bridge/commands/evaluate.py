@@ -56,11 +56,11 @@ def _vector(text: str) -> tuple[float, float, float]:
 
 def run(args: argparse.Namespace) -> int:
     from ..evaluation import default_joint_map, evaluate, load_joint_map, skeletons_from_poses
-    from ..evaluation.loading import read_poses, read_truth
+    from ..evaluation.loading import iter_poses, read_truth
 
     joint_map = load_joint_map(args.joints) if args.joints else default_joint_map()
     truth, joint_map = read_truth(args.truth, joint_map)
-    prediction = skeletons_from_poses(read_poses(args.prediction), joint_map.landmarks, str(args.prediction))
+    prediction = skeletons_from_poses(iter_poses(args.prediction), joint_map.landmarks, str(args.prediction))
     ev = evaluate(prediction, truth, joint_map, offset=args.offset, camera=args.camera)
     if ev.count == 0:
         hint = "" if args.offset else " (do the frame numbers differ? see --offset)"

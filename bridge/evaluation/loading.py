@@ -10,6 +10,7 @@ on one thread, overlapped with inference on another).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import UserError
@@ -28,14 +29,19 @@ def _require(path: Path, what: str) -> None:
         raise UserError(f"{what} is a directory, not a file: {path}")
 
 
-def read_poses(path: str | Path, what: str = "prediction") -> list[PoseFrame]:
-    """Every frame of a recording (seed txt, JSONL or CSV) as PoseFrames."""
+def iter_poses(path: str | Path, what: str = "prediction") -> Iterator[PoseFrame]:
+    """Stream every frame of a recording (seed txt, JSONL or CSV) as PoseFrames."""
     from ..formats import open_reader
 
     p = Path(path)
     _require(p, what)
     with open_reader(p) as reader:
-        return list(reader)
+        yield from reader
+
+
+def read_poses(path: str | Path, what: str = "prediction") -> list[PoseFrame]:
+    """Every frame of a recording as a list (prefer :func:`iter_poses` for long files)."""
+    return list(iter_poses(path, what))
 
 
 def is_bone_file(path: str | Path) -> bool:
@@ -68,7 +74,7 @@ def read_truth(path: str | Path, joint_map: JointMap) -> tuple[Skeletons, JointM
     _require(p, "ground truth")
     if is_bone_file(p):
         return skeletons_from_bones(read_ground_truth(p), joint_map, str(p))
-    return skeletons_from_poses(read_poses(p, "ground truth"), joint_map.landmarks, str(p)), joint_map
+    return skeletons_from_poses(iter_poses(p, "ground truth"), joint_map.landmarks, str(p)), joint_map
 
 
 def extract_video(path: str | Path, options: EstimatorOptions | None = None) -> list[PoseFrame]:

@@ -147,12 +147,18 @@ def skeletons_from_bones(
     (a non-summary joint without a bone, e.g. no head bone, is dropped). A frame that lacks a
     mapped bone has NaN there.
     """
-    raw = [(int(f), dict(b)) for f, b in frames]
+    # One pass, constant work per frame: keep only the bones some candidate could match (a rig has ~50-60
+    # bones, the map needs ~13), but remember every name for resolution and error messages.
+    wanted = {c for cands in joint_map.candidates for c in cands}
+    wanted |= {c.rsplit(":", 1)[-1] for c in wanted}
+    names: set[str] = set()
+    raw: list[tuple[int, dict[str, tuple[float, float, float]]]] = []
+    for f, bones in frames:
+        if not names.issuperset(bones):
+            names.update(bones)
+        raw.append((int(f), {b: p for b, p in bones.items() if b in wanted or b.rsplit(":", 1)[-1] in wanted}))
     if not raw:
         raise UserError(f"{source} holds no frames")
-    names: set[str] = set()
-    for _, bones in raw:
-        names.update(bones)
     chosen = joint_map.resolve(names, source)
     keep = [lm for lm, name in zip(joint_map.landmarks, chosen, strict=True) if name]
     bone_of = [name for name in chosen if name]
