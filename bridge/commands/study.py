@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 
 from ..errors import UserError
-from ._options import add_estimator_arguments, estimator_options
+from ._options import add_estimator_arguments, estimator_options, non_negative_int
 
 HELP = "camera placement study: evaluate BlazePose from many camera positions, rank them"
 DESCRIPTION = """\
@@ -33,19 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("manifest", metavar="MANIFEST", type=Path, help="CSV of camera configurations")
     parser.add_argument("--json", action="store_true", help="print {configurations, best} as JSON")
     parser.add_argument("--out", metavar="DIR", type=Path, help="write CSV files and figures here")
-    parser.add_argument("--best", metavar="N", type=_positive, default=5, help="how many best configurations (5)")
+    parser.add_argument(
+        "--best", metavar="N", type=non_negative_int, default=5, help="how many best configurations to list (5)"
+    )
     parser.add_argument("--joints", metavar="MAP.json", type=Path, help="joint correspondence (replaces the default)")
     add_estimator_arguments(parser)
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
-    return n
 
 
 def run(args: argparse.Namespace) -> int:
