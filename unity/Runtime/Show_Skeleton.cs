@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using PoseBridge;
@@ -57,6 +58,9 @@ public sealed class Show_Skeleton : MonoBehaviour
 
     [Tooltip("Start the txt recording again at its end.")]
     [SerializeField] bool _txtLoop = true;
+
+    [Tooltip("Width / height of the video a txt file in image coordinates was made from (live streams send it in hello).")]
+    [SerializeField] float _txtImageAspect = 1f;
 
     [Header("Coordinates")]
     [Tooltip("World: MediaPipe's metric 3D landmarks (hip origin). Image: normalized image landmarks (flat, image-sized).")]
@@ -314,7 +318,7 @@ public sealed class Show_Skeleton : MonoBehaviour
             return;
         _shownFrame = frame.Frame;
         _detected = frame.Detected;
-        ApplyBlock(_txt.ToBlock(frame), 1.0);
+        ApplyBlock(_txt.ToBlock(frame), _txtImageAspect > 0f ? _txtImageAspect : 1.0);
     }
 
     void ApplyBlock(float[] block, double aspect)
@@ -415,6 +419,8 @@ public sealed class Show_Skeleton : MonoBehaviour
             string latency = double.IsNaN(_client.LatencyMs) ? "-" : _client.LatencyMs.ToString("0", ci) + " ms";
             string rtt = double.IsNaN(_client.RoundTripMs) ? "-" : _client.RoundTripMs.ToString("0.0", ci) + " ms";
             string source = _client.Hello != null ? _client.Hello.Source.Kind + " " + _client.Hello.Source.Name : "";
+            if (_client.End != null)
+                source += string.Format(ci, " (ended: {0}, {1} frames)", _client.End.Reason, _client.End.Frames);
             return line1 + string.Format(ci, "\n{0:0.0} fps  latency {1}  ping {2}  {3}\nframe {4}  detected: {5}",
                 _client.Fps, latency, rtt, source, _shownFrame, _detected ? "yes" : "no");
         }
@@ -436,6 +442,7 @@ public sealed class Show_Skeleton : MonoBehaviour
         readonly float _jointSize;
         readonly float _boneWidth;
         readonly Color[] _boneColors;
+        readonly List<Material> _materials = new List<Material>();
 
         public SkeletonView(string name, Topology topology, Transform[] assigned, bool createSpheres, bool drawBones,
             float jointSize, float boneWidth, Material jointMaterial, Color left, Color right, Color center)
@@ -465,7 +472,9 @@ public sealed class Show_Skeleton : MonoBehaviour
                 var renderer = sphere.GetComponent<Renderer>();
                 if (jointMaterial != null)
                     renderer.sharedMaterial = jointMaterial;
-                renderer.material.color = Pick(topology.Sides[i], left, right, center);
+                Material material = renderer.material; // an instance of its own, destroyed with the view
+                material.color = Pick(topology.Sides[i], left, right, center);
+                _materials.Add(material);
                 _joints[i] = sphere.transform;
                 _generated[i] = true;
             }
@@ -473,7 +482,17 @@ public sealed class Show_Skeleton : MonoBehaviour
             _bones = new LineRenderer[bones];
             _boneEnds = topology.Bones;
             _boneColors = new Color[bones];
-            Material lineMaterial = bones > 0 ? new Material(Shader.Find("Sprites/Default")) : null;
+            Material lineMaterial = null;
+            if (bones > 0)
+            {
+                // Sprites/Default honours vertex colours and alpha in every render pipeline.
+                Shader shader = Shader.Find("Sprites/Default") ?? Shader.Find("Unlit/Color") ?? Shader.Find("Standard");
+                if (shader != null)
+                {
+                    lineMaterial = new Material(shader);
+                    _materials.Add(lineMaterial);
+                }
+            }
             for (int b = 0; b < bones; b++)
             {
                 var go = new GameObject("bone " + topology.Landmarks[_boneEnds[b][0]] + "-" + topology.Landmarks[_boneEnds[b][1]]);
@@ -547,6 +566,9 @@ public sealed class Show_Skeleton : MonoBehaviour
         {
             // Generated joints and lines are children of the root; assigned Transforms are the user's and stay.
             UnityEngine.Object.Destroy(_root);
+            foreach (Material m in _materials)
+                UnityEngine.Object.Destroy(m);
+            _materials.Clear();
         }
     }
 }

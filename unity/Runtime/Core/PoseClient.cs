@@ -169,10 +169,10 @@ namespace PoseBridge
             TimeSpan backoff = _options.MinBackoff;
             while (!_stop.IsCancellationRequested)
             {
-                bool connected = false;
+                bool useful = false;
                 try
                 {
-                    connected = RunConnection();
+                    useful = RunConnection();
                 }
                 catch (Exception e)
                 {
@@ -183,8 +183,8 @@ namespace PoseBridge
                 if (_stop.IsCancellationRequested)
                     break;
                 _status = ClientStatus.Reconnecting;
-                if (connected)
-                    backoff = _options.MinBackoff;
+                if (useful)
+                    backoff = _options.MinBackoff; // else keep backing off, e.g. from a server whose stream has ended
                 if (_stop.Token.WaitHandle.WaitOne(backoff))
                     break;
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
@@ -203,7 +203,7 @@ namespace PoseBridge
             return text;
         }
 
-        /// <summary>One connection's life. Returns true if it was established.</summary>
+        /// <summary>One connection's life. Returns true if it delivered at least one frame.</summary>
         bool RunConnection()
         {
             var socket = new ClientWebSocket();
@@ -218,6 +218,7 @@ namespace PoseBridge
                 _socket = socket;
             }
             bool established = false;
+            bool delivered = false;
             try
             {
                 using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
@@ -232,8 +233,16 @@ namespace PoseBridge
                 Interlocked.Increment(ref _connections);
                 _status = ClientStatus.Connected;
                 _lastError = null;
-                ReceiveLoop(socket);
-                return true;
+                long framesBefore = Interlocked.Read(ref _framesReceived);
+                try
+                {
+                    ReceiveLoop(socket);
+                }
+                finally
+                {
+                    delivered = Interlocked.Read(ref _framesReceived) > framesBefore;
+                }
+                return delivered;
             }
             finally
             {
