@@ -3,52 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import math
+from collections.abc import Callable
 
 from ..estimator import EstimatorOptions
 
 
+def _checked(text: str, convert: type[int] | type[float], ok: Callable[[float], bool], expected: str) -> float:
+    """``convert(text)`` when it passes ``ok``; else an argparse error saying ``expected``."""
+    try:
+        value = convert(text)
+    except ValueError:
+        value = None
+    if value is None or not ok(value):
+        raise argparse.ArgumentTypeError(f"{expected}, got {text!r}")
+    return value
+
+
 def port(text: str) -> int:
     """A TCP port 0..65535 (0: any free port)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"port must be a number 0-65535, got {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be a number 0-65535, got {value}")
-    return value
+    return int(_checked(text, int, lambda v: 0 <= v <= 65535, "port must be a number 0-65535"))
 
 
 def speed(text: str) -> float | None:
     """A playback speed factor > 0, or ``max`` (returned as ``None``)."""
     if text.lower() == "max":
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"speed must be a number > 0 or 'max', got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"speed must be a number > 0 or 'max', got {text!r}")
-    return value
+    return _checked(text, float, lambda v: 0 < v < math.inf, "speed must be a number > 0 or 'max'")
 
 
 def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value}")
-    return value
+    """A whole number >= 0."""
+    return int(_checked(text, int, lambda v: v >= 0, "expected a whole number >= 0"))
 
 
 def unit_interval(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
-    return value
+    """A number in [0, 1] (a confidence threshold)."""
+    return _checked(text, float, lambda v: 0.0 <= v <= 1.0, "expected a number between 0 and 1")
 
 
 def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:

@@ -63,6 +63,21 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
+def _rot_x(a: float) -> np.ndarray:
+    c, s = math.cos(a), math.sin(a)
+    return np.array([[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]])
+
+
+def _rot_y(a: float) -> np.ndarray:
+    c, s = math.cos(a), math.sin(a)
+    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+
+
+def _rot_z(a: float) -> np.ndarray:
+    c, s = math.cos(a), math.sin(a)
+    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+
+
 def _leg(side: float, lift: float) -> dict[str, np.ndarray]:
     """Hip, knee, ankle, heel and toe of one leg; ``lift`` in radians of hip flexion."""
     name = "left" if side > 0 else "right"
@@ -71,13 +86,13 @@ def _leg(side: float, lift: float) -> dict[str, np.ndarray]:
     shin = np.array([0.0, math.cos(lift), math.sin(lift)])  # knee flexed twice the hip angle
     knee = hip + _THIGH * thigh
     ankle = knee + _SHIN * shin
-    foot = _unit(np.array([0.0, math.sin(lift) * 0.3, -1.0]))
+    foot = _rot_x(lift)  # the foot turns with the shin
     return {
         f"{name}_hip": hip,
         f"{name}_knee": knee,
         f"{name}_ankle": ankle,
-        f"{name}_heel": ankle + np.array([0.0, 0.05, 0.05]),
-        f"{name}_foot_index": ankle + 0.15 * foot + np.array([side * 0.02, 0.05, 0.0]),
+        f"{name}_heel": ankle + foot @ np.array([0.0, 0.05, 0.05]),
+        f"{name}_foot_index": ankle + foot @ np.array([side * 0.02, 0.05, -0.15]),
     }
 
 
@@ -104,10 +119,10 @@ def world_pose(t: float) -> np.ndarray:
     points: dict[str, np.ndarray] = {}
     points.update(_leg(+1.0, math.radians(45.0) * max(0.0, step)))
     points.update(_leg(-1.0, math.radians(45.0) * max(0.0, -step)))
-    sway = 0.02 * math.sin(phase)
-    neck = np.array([sway, -_TORSO, 0.0])
-    points["left_shoulder"] = neck + np.array([_SHOULDER_HALF, 0.0, 0.0])
-    points["right_shoulder"] = neck - np.array([_SHOULDER_HALF, 0.0, 0.0])
+    torso = _rot_z(0.04 * math.sin(phase))  # the upper body sways over the hips
+    neck = torso @ np.array([0.0, -_TORSO, 0.0])
+    points["left_shoulder"] = neck + torso @ np.array([_SHOULDER_HALF, 0.0, 0.0])
+    points["right_shoulder"] = neck - torso @ np.array([_SHOULDER_HALF, 0.0, 0.0])
     # Left arm swings against the left leg.
     swing = math.radians(25.0) * -step
     upper_l = np.array([0.15, math.cos(swing), -math.sin(swing)])
@@ -118,9 +133,9 @@ def world_pose(t: float) -> np.ndarray:
     upper_r = np.array([-math.sin(math.radians(110.0)), math.cos(math.radians(110.0)), -0.1])
     fore_r = np.array([-math.sin(wave), -math.cos(wave), -0.15])
     points.update(_arm(-1.0, upper_r, fore_r, points["right_shoulder"]))
-    head_turn = 0.03 * math.sin(phase)
-    for name, (x, y, z) in _FACE.items():
-        points[name] = neck + np.array([x + head_turn * (z * 4), y, z])
+    head = torso @ _rot_y(0.25 * math.sin(phase))  # and the head turns a little
+    for name, offset in _FACE.items():
+        points[name] = neck + head @ np.array(offset)
     out = np.zeros((NUM_LANDMARKS, 3))
     for name, p in points.items():
         out[INDEX[name]] = p
