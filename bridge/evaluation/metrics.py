@@ -23,7 +23,7 @@ where a summary joint is missing (NaN).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -217,7 +217,6 @@ class Evaluation:
     prediction: FloatArray
     aligned: FloatArray
     camera: tuple[float, float, float] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
