@@ -133,18 +133,28 @@ namespace PoseBridge
             double best = approx;
             BigInteger bestDistance = BigInteger.MinusOne;
             long bits = BitConverter.DoubleToInt64Bits(approx);
-            // The platform parser is within an ulp: compare the exact distances of the neighbours.
+            // The platform parser is within an ulp: compare the exact distances of the neighbours, all scaled
+            // by the same 10^max(0,-k) · 2^twoScale so that every quantity is an integer.
+            int twoScale = 0;
+            for (long delta = -1; delta <= 1; delta++)
+            {
+                long b = bits + delta;
+                if (b >= 0 && b < 0x7ff0000000000000L)
+                    twoScale = Math.Max(twoScale, -Exponent(b));
+            }
+            BigInteger scaledValue = digits * Pow10Big(Math.Max(0, k)) << twoScale;
+            BigInteger candidateScale = Pow10Big(Math.Max(0, -k));
             for (long delta = -1; delta <= 1; delta++)
             {
                 long b = bits + delta;
                 if (b < 0 || b >= 0x7ff0000000000000L)
                     continue;
-                double candidate = BitConverter.Int64BitsToDouble(b);
-                BigInteger distance = Distance(digits, k, b);
+                BigInteger candidate = new BigInteger(Mantissa(b)) * candidateScale << (Exponent(b) + twoScale);
+                BigInteger distance = BigInteger.Abs(scaledValue - candidate);
                 int cmp = bestDistance.Sign < 0 ? -1 : BigInteger.Compare(distance, bestDistance);
                 if (cmp < 0 || (cmp == 0 && (b & 1) == 0))
                 {
-                    best = candidate;
+                    best = BitConverter.Int64BitsToDouble(b);
                     bestDistance = distance;
                 }
             }
@@ -152,30 +162,40 @@ namespace PoseBridge
             {
                 // At or beyond the largest double plus half an ulp (2^1024 - 2^970), IEEE rounding gives infinity.
                 BigInteger limit = (BigInteger.One << 1024) - (BigInteger.One << 970);
-                if (digits * BigInteger.Pow(10, Math.Max(0, k)) >= limit * BigInteger.Pow(10, Math.Max(0, -k)))
+                if (digits * Pow10Big(Math.Max(0, k)) >= limit * Pow10Big(Math.Max(0, -k)))
                     return double.PositiveInfinity;
             }
             return best;
         }
 
-        /// <summary>|digits·10^k − double(bits)| scaled by a common positive factor (comparable across candidates of one input).</summary>
-        static BigInteger Distance(BigInteger digits, int k, long bits)
+        // Filled once at type initialisation: read-only afterwards, so safe from any thread.
+        static readonly BigInteger[] Pow10Cache = MakePow10Cache(400);
+
+        static BigInteger[] MakePow10Cache(int n)
+        {
+            var cache = new BigInteger[n];
+            cache[0] = BigInteger.One;
+            for (int i = 1; i < n; i++)
+                cache[i] = cache[i - 1] * 10;
+            return cache;
+        }
+
+        static BigInteger Pow10Big(int n)
+        {
+            return n < Pow10Cache.Length ? Pow10Cache[n] : BigInteger.Pow(10, n);
+        }
+
+        /// <summary>The binary exponent e of a finite positive double m·2^e (m the integer significand).</summary>
+        static int Exponent(long bits)
         {
             int biased = (int)((bits >> 52) & 0x7ff);
+            return biased == 0 ? -1074 : biased - 1075;
+        }
+
+        static long Mantissa(long bits)
+        {
             long mantissa = bits & 0xfffffffffffffL;
-            int e;
-            if (biased == 0)
-                e = -1074;
-            else
-            {
-                mantissa |= 1L << 52;
-                e = biased - 1075;
-            }
-            // Common scale: 10^max(0,-k) · 2^1100 (1100 > 1074 covers every e).
-            const int TwoScale = 1100;
-            BigInteger value = digits * BigInteger.Pow(10, Math.Max(0, k)) << TwoScale;
-            BigInteger candidate = new BigInteger(mantissa) * BigInteger.Pow(10, Math.Max(0, -k)) << (e + TwoScale);
-            return BigInteger.Abs(value - candidate);
+            return ((bits >> 52) & 0x7ff) == 0 ? mantissa : mantissa | (1L << 52);
         }
 
         /// <summary>
