@@ -43,6 +43,9 @@ class EstimatorOptions:
 
     model_complexity: int = 1
     smooth_landmarks: bool = True
+    #: Run the detector on every frame instead of tracking (frames that are unrelated
+    #: images, e.g. one frame per camera position). MediaPipe ignores smoothing then.
+    static_image_mode: bool = False
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
 
@@ -104,7 +107,7 @@ def landmarks_to_block(landmarks: Any, *, detected_presence: float = 1.0) -> Blo
 
 
 class Estimator:
-    """A MediaPipe Pose instance (video mode). Not thread-safe: use it from one thread.
+    """A MediaPipe Pose instance (video mode unless ``static_image_mode``). Not thread-safe: use it from one thread.
 
     ``process`` takes an RGB ``uint8`` image (H, W, 3) and returns ``(image,
     world)`` landmark blocks, both ``None`` when nobody is detected.
@@ -118,7 +121,7 @@ class Estimator:
         from mediapipe.python.solutions import pose as mp_pose
 
         self._pose = mp_pose.Pose(
-            static_image_mode=False,
+            static_image_mode=self.options.static_image_mode,
             model_complexity=self.options.model_complexity,
             smooth_landmarks=self.options.smooth_landmarks,
             enable_segmentation=False,

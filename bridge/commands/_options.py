@@ -59,6 +59,11 @@ def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
         help="turn off MediaPipe's own landmark smoothing (on by default)",
     )
     group.add_argument(
+        "--static-image-mode",
+        action="store_true",
+        help="detect the person anew in every frame instead of tracking (for unrelated images)",
+    )
+    group.add_argument(
         "--min-detection-confidence",
         type=unit_interval,
         default=0.5,
@@ -78,6 +83,7 @@ def estimator_options(args: argparse.Namespace) -> EstimatorOptions:
     return EstimatorOptions(
         model_complexity=args.model_complexity,
         smooth_landmarks=args.smooth_landmarks,
+        static_image_mode=args.static_image_mode,
         min_detection_confidence=args.min_detection_confidence,
         min_tracking_confidence=args.min_tracking_confidence,
     )

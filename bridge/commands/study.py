@@ -51,9 +51,9 @@ def run(args: argparse.Namespace) -> int:
 
     options = estimator_options(args)
     options.validate()
-    # Single-video mode: consecutive frames come from different cameras, so MediaPipe's landmark smoothing
-    # would blend views; it is turned off for those videos.
-    single = dataclasses.replace(options, smooth_landmarks=False)
+    # Single-video mode: consecutive frames come from different cameras, so MediaPipe must neither track
+    # from one frame's region to the next nor smooth across views: detect anew in every frame.
+    single = dataclasses.replace(options, smooth_landmarks=False, static_image_mode=True)
 
     def load_prediction(c: Configuration) -> list[PoseFrame]:
         if c.video is not None:
