@@ -25,11 +25,15 @@ def test_estimator_returns_what_mediapipe_returns(media: Path, static: bool) -> 
     with mp.solutions.pose.Pose(static_image_mode=static, model_complexity=1) as pose:
         expected = []
         for img in images:
-            r = pose.process(img)
-            expected.append(np.array([(lm.x, lm.y, lm.z, lm.visibility) for lm in r.pose_world_landmarks.landmark]))
+            lms = pose.process(img).pose_world_landmarks
+            expected.append(None if lms is None else np.array([(p.x, p.y, p.z, p.visibility) for p in lms.landmark]))
+    assert sum(e is not None for e in expected) >= 2
     with Estimator(EstimatorOptions(static_image_mode=static)) as est:
         for img, ref in zip(images, expected, strict=True):
             image, world = est.process(img)
+            if ref is None:  # video mode: tracking may lose the person across unrelated photos, like MediaPipe
+                assert image is None and world is None
+                continue
             assert image is not None and world is not None
             assert not world.flags.writeable and world.dtype == np.float32
             np.testing.assert_array_equal(world[:, :4], ref.astype(np.float32))
