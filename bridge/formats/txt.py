@@ -39,6 +39,7 @@ costs a few reads whatever the file size.
 
 from __future__ import annotations
 
+import array
 import os
 import time
 from collections.abc import Iterator
@@ -64,6 +65,8 @@ CHUNK_BYTES = 1 << 18
 _MISSING_LINE = "(-1, -1, -1)"
 _FAST_TABLE = bytes.maketrans(b":\n", b",,")
 _FAST_DELETE = b"Landmark[]() \r"
+_SAMPLE = b"Landmark [16,0]: (0.25, -1, 1e-05)\n"
+_DELETED_PER_LINE = len(_SAMPLE) - len(_SAMPLE.translate(_FAST_TABLE, _FAST_DELETE))  # 16
 _INDEX = np.arange(NUM_LANDMARKS, dtype=np.float64)
 _SHAPE = "'Landmark [FRAME,INDEX]: (x, y, z)'"
 
@@ -162,24 +165,23 @@ def _fast_parse(chunk: bytes) -> np.ndarray | None:
     chunk line by line, which finds and names the problem.
     """
     n = chunk.count(b"\n")
-    if (
-        n == 0
-        or n % NUM_LANDMARKS
-        or not chunk.endswith(b"\n")
-        or chunk.count(b"Landmark [") != n
-        or chunk.count(b"]: (") != n
-        or chunk.count(b")") != n
-    ):
+    if n == 0 or n % NUM_LANDMARKS or not chunk.endswith(b"\n"):
         return None
     text = chunk.translate(_FAST_TABLE, _FAST_DELETE)  # "F,I,x,y,z," per line
+    # Each well-formed line loses exactly 16 characters: "Landmark", the spaces, brackets and parentheses
+    # (17 with a "\r"): a cheaper check than counting each pattern, and with the 5 numbers per line parsed
+    # below and the frame/index columns checked, anything but a well-formed chunk goes to the slow path.
+    deleted = len(chunk) - len(text)
+    if deleted != _DELETED_PER_LINE * n and not (
+        deleted == (_DELETED_PER_LINE + 1) * n and chunk.count(b"\r") == n
+    ):
+        return None
     try:
         values = _json_loads(b"[" + text[:-1] + b"]")
         if len(values) != 5 * n:
             return None
-        arr = np.array(values, dtype=np.float64)
+        arr = np.frombuffer(array.array("d", values), dtype=np.float64)  # faster than np.array(list)
     except (ValueError, TypeError):
-        return None
-    if arr.ndim != 1:
         return None
     arr = arr.reshape(-1, NUM_LANDMARKS, 5)
     frames = arr[:, 0, 0]
