@@ -11,11 +11,19 @@ with little lag. Speed is the derivative of the signal, itself low-passed at
     fc  = min_cutoff + beta·|dx̂|
     x̂   = alpha(fc)·x + (1 − alpha(fc))·x̂_prev
 
-Here it runs vectorised with numpy on every coordinate of a pose at once (each
-coordinate is its own scalar filter, as in the paper). :class:`PoseSmoother`
-is a frame transform that smooths x, y, z of both the ``image`` and the
-``world`` block of each :class:`~bridge.frame.PoseFrame`, with ``dt`` taken
-from the frames' own timestamps ``t`` (so replays at any speed smooth the same).
+Here it runs vectorised with numpy on all coordinates of a pose at once.
+:class:`PoseSmoother` is a frame transform that smooths x, y, z of both the
+``image`` and the ``world`` block of each :class:`~bridge.frame.PoseFrame`,
+with ``dt`` taken from the frames' own timestamps ``t`` (so replays at any
+speed smooth the same).
+
+One adaptation of the paper, for poses: the speed that raises a landmark's
+cutoff is the magnitude of its velocity in the x–y plane, shared by its x, y
+and z (the paper filters each scalar on its own speed). BlazePose's z (depth)
+is several times noisier than x and y; with per-axis speeds that noise opens
+z's filter and lets most of the depth jitter through, while real movement
+almost always shows in x–y as well. :class:`OneEuroFilter` itself keeps the
+paper's per-element form unless asked for shared speeds (``speed_axes``).
 
 Decisions and edge cases:
 
@@ -50,12 +58,14 @@ from .frame import Block, PoseFrame
 
 log = logging.getLogger("bridge.smoothing")
 
-#: Defaults tuned with ``benchmarks/smoothing.py`` (see docs/benchmarks.md): on
-#: real BlazePose output of a still person they cut frame-to-frame jitter by the
-#: measured amount while adding at most about one frame of lag at 30 fps on a moving one.
-DEFAULT_MIN_CUTOFF: Final[float] = 1.0
+#: Defaults tuned with ``benchmarks/smoothing.py`` (results and the trade-off in
+#: docs/benchmarks.md): on real BlazePose output they cut the frame-to-frame
+#: jitter of a still person by about 60 % while adding at most about one frame
+#: of lag at 30 fps on a moving one. The cutoff at rest is in practice set by
+#: ``beta`` × the residual speed noise (0.2–1 Hz), not by the small ``min_cutoff``.
+DEFAULT_MIN_CUTOFF: Final[float] = 0.05
 DEFAULT_BETA: Final[float] = 10.0
-DEFAULT_D_CUTOFF: Final[float] = 1.0
+DEFAULT_D_CUTOFF: Final[float] = 4.0
 DEFAULT_MAX_GAP: Final[float] = 1.0
 
 Array = npt.NDArray[np.float64]
@@ -72,17 +82,28 @@ class OneEuroFilter:
     ``min_cutoff`` (Hz, > 0): cutoff at rest — lower removes more jitter and adds
     more lag on slow motion. ``beta`` (>= 0): how fast the cutoff rises with speed —
     higher cuts lag on fast motion, and lets more jitter through while moving.
-    ``d_cutoff`` (Hz, > 0): cutoff of the speed estimate. Raises ``ValueError`` for
-    values out of range.
+    ``d_cutoff`` (Hz, > 0): cutoff of the speed estimate. ``speed_axes``: ``None``
+    (default) — each element's cutoff follows its own speed, as in the paper; an
+    integer k — the input is 2-D (rows × columns) and each row's cutoff follows
+    the magnitude of the speed of its first k columns (e.g. a landmark's x–y
+    speed, shared by its x, y and z). Raises ``ValueError`` for values out of range.
     """
 
     def __init__(
-        self, min_cutoff: float = DEFAULT_MIN_CUTOFF, beta: float = DEFAULT_BETA, d_cutoff: float = DEFAULT_D_CUTOFF
+        self,
+        min_cutoff: float = DEFAULT_MIN_CUTOFF,
+        beta: float = DEFAULT_BETA,
+        d_cutoff: float = DEFAULT_D_CUTOFF,
+        *,
+        speed_axes: int | None = None,
     ) -> None:
         check_parameters(min_cutoff, beta, d_cutoff)
+        if speed_axes is not None and speed_axes < 1:
+            raise ValueError(f"speed_axes must be >= 1 or None, got {speed_axes}")
         self.min_cutoff = float(min_cutoff)
         self.beta = float(beta)
         self.d_cutoff = float(d_cutoff)
+        self.speed_axes = speed_axes
         self._x: Array | None = None
         self._dx: Array | None = None
         self._t: float | None = None
@@ -106,7 +127,11 @@ class OneEuroFilter:
         dt = float(t) - self._t
         assert self._dx is not None
         dx = _alpha(self.d_cutoff, dt) * ((xs - self._x) / dt) + (1.0 - _alpha(self.d_cutoff, dt)) * self._dx
-        a = _alpha(self.min_cutoff + self.beta * np.abs(dx), dt)
+        if self.speed_axes is None:
+            speed = np.abs(dx)
+        else:
+            speed = np.linalg.norm(dx[:, : self.speed_axes], axis=1, keepdims=True)
+        a = _alpha(self.min_cutoff + self.beta * speed, dt)
         out = a * xs + (1.0 - a) * self._x
         self._x, self._dx, self._t = out, dx, float(t)
         return out.copy()
@@ -161,8 +186,8 @@ class PoseSmoother:
         if not max_gap > 0:
             raise ValueError(f"max_gap must be > 0 seconds, got {max_gap}")
         self.min_cutoff, self.beta, self.d_cutoff, self.max_gap = min_cutoff, beta, d_cutoff, max_gap
-        self._image = _BlockState(OneEuroFilter(min_cutoff, beta, d_cutoff))
-        self._world = _BlockState(OneEuroFilter(min_cutoff, beta, d_cutoff))
+        self._image = _BlockState(OneEuroFilter(min_cutoff, beta, d_cutoff, speed_axes=2))
+        self._world = _BlockState(OneEuroFilter(min_cutoff, beta, d_cutoff, speed_axes=2))
         self._t: float | None = None
         self.resets = 0  #: how many times the history was dropped because time jumped (for logs and tests)
 

@@ -180,3 +180,33 @@ def test_cli_arguments() -> None:
     assert sm is not None and (sm.min_cutoff, sm.beta, sm.d_cutoff) == (0.5, 2.0, 3.0)
     with pytest.raises(UserError, match="min_cutoff"):
         from_args(p.parse_args(["--smooth", "--min-cutoff", "0"]))
+
+
+def test_shared_xy_speed_matches_reference_and_filters_depth_noise() -> None:
+    rng = np.random.default_rng(8)
+    n = 120
+    xy = rng.normal(0, 0.002, (n, 33, 2))
+    z = rng.normal(0, 0.05, (n, 33, 1))  # depth much noisier than x, y (as BlazePose's)
+    sig = np.concatenate([xy, z], axis=2)
+    ts = np.arange(n) / FPS
+    shared = OneEuroFilter(0.5, 10.0, 4.0, speed_axes=2)
+    per_axis = OneEuroFilter(0.5, 10.0, 4.0)
+    out_s = np.array([shared(sig[k], ts[k]) for k in range(n)])
+    out_p = np.array([per_axis(sig[k], ts[k]) for k in range(n)])
+    z_raw = np.diff(sig[20:, :, 2], axis=0).std()
+    assert np.diff(out_s[20:, :, 2], axis=0).std() < 0.5 * np.diff(out_p[20:, :, 2], axis=0).std()
+    assert np.diff(out_s[20:, :, 2], axis=0).std() < 0.2 * z_raw
+
+    # reference: one landmark, its cutoff from the x-y speed magnitude, applied to x, y and z
+    def alpha(fc: float, dt: float) -> float:
+        return 1.0 / (1.0 + 1.0 / (2 * math.pi * fc * dt))
+
+    x_prev, dx_prev = sig[0, 5].copy(), np.zeros(3)
+    for k in range(1, n):
+        dt = ts[k] - ts[k - 1]
+        dx = alpha(4.0, dt) * (sig[k, 5] - x_prev) / dt + (1 - alpha(4.0, dt)) * dx_prev
+        a = alpha(0.5 + 10.0 * math.hypot(dx[0], dx[1]), dt)
+        x_prev, dx_prev = a * sig[k, 5] + (1 - a) * x_prev, dx
+        assert np.allclose(out_s[k, 5], x_prev, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="speed_axes"):
+        OneEuroFilter(speed_axes=0)
