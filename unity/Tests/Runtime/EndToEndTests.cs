@@ -51,9 +51,15 @@ namespace PoseBridge.Tests
             readonly ManualResetEvent _ready = new ManualResetEvent(false);
             int _port;
 
-            public ServerProcess(string arguments, int port = 0)
+            public ServerProcess(string arguments, int port = 0) : this("-m bridge serve " + arguments + " --port " + port, true)
             {
-                var info = new ProcessStartInfo(Python, "-m bridge serve " + arguments + " --port " + port)
+            }
+
+            /// <summary>Any Python command line that logs "ws://127.0.0.1:PORT/" once it listens.</summary>
+            public ServerProcess(string pythonArguments, bool commandLine)
+            {
+                string arguments = pythonArguments;
+                var info = new ProcessStartInfo(Python, pythonArguments)
                 {
                     WorkingDirectory = Root,
                     UseShellExecute = false,
@@ -74,7 +80,7 @@ namespace PoseBridge.Tests
                     {
                         string why = _process.HasExited ? "exited with " + _process.ExitCode : "did not start listening in time";
                         Dispose();
-                        Assert.Fail("pose-bridge serve " + arguments + " " + why + ":\n" + Log);
+                        Assert.Fail("python3 " + arguments + " " + why + ":\n" + Log);
                     }
                 }
             }
@@ -129,12 +135,12 @@ namespace PoseBridge.Tests
 
         static void WaitForExitOk(Process process, string what)
         {
-            Task(process.WaitForExit((int)TestEnv.Timeout(120).TotalMilliseconds), what + " did not finish");
+            Check(process.WaitForExit((int)TestEnv.Timeout(120).TotalMilliseconds), what + " did not finish");
             string err = process.StandardError.ReadToEnd();
             Assert.AreEqual(0, process.ExitCode, what + " failed: " + err);
         }
 
-        static void Task(bool ok, string message)
+        static void Check(bool ok, string message)
         {
             if (!ok)
                 Assert.Fail(message);
@@ -389,6 +395,55 @@ namespace PoseBridge.Tests
                 connected.Dispose();
                 Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "dispose while receiving");
                 Assert.AreEqual(ClientStatus.Stopped, connected.Status);
+            }
+        }
+
+        [Test]
+        public void SkipsEveryMalformedMessageAndKeepsTheConnection()
+        {
+            // tests/csharp/scripted_peer.py sends every server-direction vector, valid and invalid, then "done".
+            var doc = (Dictionary<string, object>)JsonReader.Read(File.ReadAllText(TestEnv.RepoFile("protocol/vectors/v1.json")));
+            int invalid = 1, frames = 0, unknown = 0, total = 1;
+            foreach (object o in (List<object>)doc["vectors"])
+            {
+                var v = (Dictionary<string, object>)o;
+                if ((string)v["direction"] == "client")
+                    continue;
+                int encodings = (v["msgpack"] != null ? 1 : 0) + (v["json"] != null ? 1 : 0);
+                total += encodings;
+                if (!(bool)v["valid"])
+                {
+                    invalid += encodings;
+                    continue;
+                }
+                string type = (string)((Dictionary<string, object>)v["value"])["type"];
+                if (type == "frame")
+                    frames += encodings;
+                else if (type == "telemetry")
+                    unknown += encodings;
+            }
+            string script = Path.Combine(Root, Path.Combine("tests", Path.Combine("csharp", "scripted_peer.py")));
+            using (var peer = new ServerProcess(Quote(script), true))
+            {
+                var collector = new Collector();
+                using (PoseClient client = NewClient(peer.Url, WireFormat.MsgPack))
+                {
+                    collector.Attach(client);
+                    client.Start();
+                    Assert.IsTrue(WaitUntil(() => client.BadMessages >= invalid, TestEnv.Timeout(20)),
+                        "bad messages counted: " + client.BadMessages + " of " + invalid + "; " + client.LastError);
+                    Thread.Sleep(200);
+                    Assert.AreEqual(invalid, client.BadMessages);
+                    Assert.AreEqual(1, client.Connections, "a bad message does not drop the connection");
+                    Assert.AreEqual(ClientStatus.Connected, client.Status);
+                    Assert.AreEqual(frames, client.FramesReceived);
+                    lock (collector.Messages)
+                    {
+                        Assert.AreEqual(total - invalid, collector.Messages.Count);
+                        Assert.AreEqual(unknown, collector.Messages.FindAll(m => m is UnknownMessage).Count);
+                    }
+                    StringAssert.StartsWith("bad message from the server: not valid JSON", client.LastError);
+                }
             }
         }
 
