@@ -13,6 +13,8 @@
 # The last line of output is exactly "N passed, N failed"; the exit status is non-zero on any
 # failure (ignored or not-run tests count as failed: in CI every test must run).
 # Needs Debian packages: mono-mcs nunit-console libnunit-cil-dev (and mono-runtime).
+# Environment: POSE_BRIDGE_PYTHON (interpreter, default python3), POSE_BRIDGE_CSHARP_BUILD (build directory,
+# default a new temporary one), POSE_BRIDGE_TEST_TIMEOUT_SCALE (multiplies the end-to-end timeouts).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
