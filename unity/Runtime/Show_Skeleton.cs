@@ -54,7 +54,7 @@ public sealed class Show_Skeleton : MonoBehaviour
     [SerializeField] string _txtFile = "";
 
     [Tooltip("Frames per second of the txt recording.")]
-    [SerializeField] float _txtFps = 30f;
+    [Min(0.001f)] [SerializeField] float _txtFps = 30f;
 
     [Tooltip("Start the txt recording again at its end.")]
     [SerializeField] bool _txtLoop = true;
@@ -158,8 +158,11 @@ public sealed class Show_Skeleton : MonoBehaviour
     bool _detected;
     int _shownFrame = -1;
     string _problem;
+    string _hint;
     Vector3 _hips;
     bool _hasHips;
+
+    double TxtFps { get { return _txtFps > 0f ? _txtFps : 30.0; } }
 
     /// <summary>The live client (null when playing a txt file or disabled).</summary>
     public PoseClient Client { get { return _client; } }
@@ -283,7 +286,7 @@ public sealed class Show_Skeleton : MonoBehaviour
             UpdateFromTxt();
         if (_second != null && _secondView != null)
         {
-            TxtFrame frame = _second.FrameAt(Time.time - _playStart, _txtFps, _txtLoop);
+            TxtFrame frame = _second.FrameAt(Time.time - _playStart, TxtFps, _txtLoop);
             ApplyPoints(_secondView, _second, frame);
         }
         if (_follow && _hasHips)
@@ -304,6 +307,10 @@ public sealed class Show_Skeleton : MonoBehaviour
             return;
         float[] block = _coordinates == CoordinateSpace.Image ? frame.Image : frame.World;
         _detected = frame.Detected;
+        _hint = frame.Detected && block == null
+            ? "the server sends no " + (_coordinates == CoordinateSpace.Image ? "image" : "world") +
+              " landmarks: change Coordinates"
+            : null;
         _shownFrame = (int)Math.Min(frame.Seq, int.MaxValue);
         double aspect = 1.0;
         if (hello != null && hello.Source.Width.HasValue && hello.Source.Height.HasValue && hello.Source.Height.Value > 0)
@@ -313,7 +320,7 @@ public sealed class Show_Skeleton : MonoBehaviour
 
     void UpdateFromTxt()
     {
-        TxtFrame frame = _txt.FrameAt(Time.time - _playStart, _txtFps, _txtLoop);
+        TxtFrame frame = _txt.FrameAt(Time.time - _playStart, TxtFps, _txtLoop);
         if (frame == null || frame.Frame == _shownFrame)
             return;
         _shownFrame = frame.Frame;
@@ -421,8 +428,8 @@ public sealed class Show_Skeleton : MonoBehaviour
             string source = _client.Hello != null ? _client.Hello.Source.Kind + " " + _client.Hello.Source.Name : "";
             if (_client.End != null)
                 source += string.Format(ci, " (ended: {0}, {1} frames)", _client.End.Reason, _client.End.Frames);
-            return line1 + string.Format(ci, "\n{0:0.0} fps  latency {1}  ping {2}  {3}\nframe {4}  detected: {5}",
-                _client.Fps, latency, rtt, source, _shownFrame, _detected ? "yes" : "no");
+            return line1 + string.Format(ci, "\n{0:0.0} fps  latency {1}  ping {2}  {3}\nframe {4}  detected: {5}{6}",
+                _client.Fps, latency, rtt, source, _shownFrame, _detected ? "yes" : "no", _hint == null ? "" : "  (" + _hint + ")");
         }
         if (_txt != null)
             return string.Format(ci, "pose-bridge txt: {0}\nframe {1} of {2}  detected: {3}",
