@@ -105,20 +105,29 @@ class RecordingSource(SeekableSource):
             yield batch
 
     async def frames_from(self, start: int) -> AsyncIterator[PoseFrame]:
-        """Frames from position ``start`` (clamped at 0) to the end, parsed a chunk at a time off the loop."""
+        """Frames from position ``start`` (clamped at 0) to the end.
+
+        Chunks are parsed on a worker thread, one batch ahead: the next batch is
+        parsed while the current one is being sent.
+        """
         batches = self._batches(max(0, start))
+        loop = asyncio.get_running_loop()
+        pending: asyncio.Future[list[PoseFrame] | None] | None = loop.run_in_executor(None, next, batches, None)
         try:
-            while True:
-                batch = await asyncio.to_thread(next, batches, None)
+            while pending is not None:
+                batch = await pending
+                pending = None
                 if batch is None:
                     return
+                pending = loop.run_in_executor(None, next, batches, None)
                 for frame in batch:
                     yield frame
         finally:
-            try:
+            if pending is not None and not pending.done():
+                # the worker is inside the generator: close it once the worker is done with it
+                pending.add_done_callback(lambda _: batches.close())
+            else:
                 batches.close()
-            except ValueError:  # cancelled while a worker thread is inside next(): it closes when collected
-                pass
 
     async def aclose(self) -> None:
         self.reader.close()
