@@ -89,7 +89,7 @@ meta_failed=0
 
 echo "== nunit-console"
 set +e
-(cd "$OUT" && nunit-console -nologo -labels -xml="$OUT/TestResult.xml" "$OUT/PoseBridge.Tests.dll")
+(cd "$OUT" && nunit-console -nologo -xml="$OUT/TestResult.xml" "$OUT/PoseBridge.Tests.dll")
 status=$?
 set -e
 [ -f "$OUT/TestResult.xml" ] || fail "nunit-console wrote no results (exit $status)"
