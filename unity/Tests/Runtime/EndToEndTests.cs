@@ -314,12 +314,13 @@ namespace PoseBridge.Tests
             }
         }
 
-        [Test]
-        public void ReplayControlsChangeTheServersState()
+        [TestCase(WireFormat.MsgPack)]
+        [TestCase(WireFormat.Json)]
+        public void ReplayControlsChangeTheServersState(WireFormat format)
         {
             string txt = TestEnv.EnvFile("POSE_BRIDGE_TEST_TXT");
             using (var server = new ServerProcess(Quote(txt) + " --loop"))
-            using (PoseClient client = NewClient(server.Url, WireFormat.MsgPack))
+            using (PoseClient client = NewClient(server.Url, format))
             {
                 client.Start();
                 Assert.IsTrue(WaitUntil(() => client.Hello != null && client.State != null, TestEnv.Timeout(20)), client.LastError);
@@ -384,6 +385,15 @@ namespace PoseBridge.Tests
             Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "dispose during back-off");
             Assert.AreEqual(ClientStatus.Stopped, client.Status);
             Assert.IsNull(client.LastError == "the client thread did not stop within 3 s" ? "thread leaked" : null);
+
+            // Connecting to an address that does not answer (or fails at once, depending on the network).
+            var connecting = new PoseClient(new PoseClientOptions { Url = new Uri("ws://10.255.255.1:8765/"), ConnectTimeout = TimeSpan.FromSeconds(30) });
+            connecting.Start();
+            Thread.Sleep(300);
+            stopwatch.Restart();
+            connecting.Dispose();
+            Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "dispose while connecting");
+            Assert.AreEqual(ClientStatus.Stopped, connecting.Status);
 
             using (var server = new ServerProcess("demo --wait-clients 5"))
             {
