@@ -34,12 +34,15 @@ import numpy as np
 from ..errors import FormatError
 from ..frame import BLOCK_SHAPE, PoseFrame
 from ..skeleton import LANDMARK_FIELDS, LANDMARK_NAMES
-from .base import COORD_SETS, LineRecordReader, RecordingInfo, RecordingWriter, format_error, normalize_coords
-
-try:
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover - depends on the environment
-    from json import loads as _loads
+from .base import (
+    COORD_SETS,
+    LineRecordReader,
+    RecordingInfo,
+    RecordingWriter,
+    format_error,
+    normalize_coords,
+)
+from .base import json_loads as _loads
 
 __all__ = ["CsvReader", "CsvWriter", "landmark_columns"]
 
@@ -220,7 +223,6 @@ class CsvReader(LineRecordReader):
                 except ValueError:
                     raise format_error(self.path, lineno, f"column 'angle_{name}': not a number: {v!r}", text) from None
         return PoseFrame(seq, t, captured, blocks["image"], blocks["world"], angles)
-
 
     def _parse_fast(self, text: str) -> PoseFrame | None:
         """A row with no empty cell, parsed in C (orjson); ``None`` sends it to the checking parser."""

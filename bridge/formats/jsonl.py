@@ -36,12 +36,15 @@ import numpy as np
 from ..errors import FormatError
 from ..frame import BLOCK_SHAPE, PoseFrame
 from ..skeleton import LANDMARK_FIELDS, LANDMARK_NAMES
-from .base import COORD_SETS, LineRecordReader, RecordingInfo, RecordingWriter, format_error, normalize_coords
-
-try:
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover - depends on the environment
-    from json import loads as _loads
+from .base import (
+    COORD_SETS,
+    LineRecordReader,
+    RecordingInfo,
+    RecordingWriter,
+    format_error,
+    normalize_coords,
+)
+from .base import json_loads as _loads
 
 __all__ = ["FORMAT_NAME", "VERSION", "JsonlReader", "JsonlWriter"]
 
@@ -165,7 +168,7 @@ class JsonlReader(LineRecordReader):
             if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
                 reason = f'expected the header line {{"format": "{FORMAT_NAME}", ...}}'
                 raise format_error(self.path, lineno, reason, text)
-            version = header.get("version")
+            version: Any = header.get("version")
             if not _nonneg_int(version) or version > VERSION:
                 raise format_error(
                     self.path, lineno, f"format version {version!r} is not supported (this reader: {VERSION})", text
@@ -189,8 +192,8 @@ class JsonlReader(LineRecordReader):
     def info(self) -> RecordingInfo:
         h = self._header
         fps = self._fps_override if self._fps_override is not None else h.get("fps")
-        source = h.get("source") if isinstance(h.get("source"), dict) else {}
-        angles = h.get("angles") if isinstance(h.get("angles"), list) else []
+        source: dict[str, Any] = h["source"] if isinstance(h.get("source"), dict) else {}
+        angles: list[Any] = h["angles"] if isinstance(h.get("angles"), list) else []
         return RecordingInfo(
             "jsonl", None if fps is None else float(fps), self._coords, source, tuple(map(str, angles)), h["version"]
         )

@@ -50,12 +50,7 @@ import numpy as np
 from ..errors import FormatError
 from ..frame import PoseFrame
 from ..skeleton import NUM_LANDMARKS
-from .base import RecordingInfo, RecordingReader, RecordingWriter, format_error, warn_truncated
-
-try:  # orjson parses the numbers of a whole chunk ~4x faster than the standard library
-    from orjson import loads as _json_loads
-except ImportError:  # pragma: no cover - depends on the environment
-    from json import loads as _json_loads
+from .base import RecordingInfo, RecordingReader, RecordingWriter, format_error, json_loads, warn_truncated
 
 __all__ = ["GroundTruthFrame", "TxtReader", "TxtWriter", "read_ground_truth"]
 
@@ -172,12 +167,10 @@ def _fast_parse(chunk: bytes) -> np.ndarray | None:
     # (17 with a "\r"): a cheaper check than counting each pattern, and with the 5 numbers per line parsed
     # below and the frame/index columns checked, anything but a well-formed chunk goes to the slow path.
     deleted = len(chunk) - len(text)
-    if deleted != _DELETED_PER_LINE * n and not (
-        deleted == (_DELETED_PER_LINE + 1) * n and chunk.count(b"\r") == n
-    ):
+    if deleted != _DELETED_PER_LINE * n and not (deleted == (_DELETED_PER_LINE + 1) * n and chunk.count(b"\r") == n):
         return None
     try:
-        values = _json_loads(b"[" + text[:-1] + b"]")
+        values = json_loads(b"[" + text[:-1] + b"]")
         if len(values) != 5 * n:
             return None
         arr = np.frombuffer(array.array("d", values), dtype=np.float64)  # faster than np.array(list)

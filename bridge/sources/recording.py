@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator
 from pathlib import Path
 
 from ..errors import SourceError
@@ -93,7 +93,7 @@ class RecordingSource(SeekableSource):
         """Names of the joint angles the recording's frames carry (for ``hello``)."""
         return self.reader.info.angles
 
-    def _batches(self, start: int) -> Iterator[list[PoseFrame]]:
+    def _batches(self, start: int) -> Generator[list[PoseFrame], None, None]:
         position = start
         for batch in self.reader.batches_from(start):
             if self._renumber:
