@@ -169,3 +169,48 @@ def test_plausible_angles_on_real_photos(media: Path) -> None:
     stride = results["messi5.jpg"]  # running with the right leg bent back and the right arm swung up
     assert stride["right_knee"] is not None and stride["right_knee"] < 110
     assert stride["right_shoulder"] is not None and stride["right_shoulder"] > 90
+
+
+async def test_serve_with_angles_and_smoothing_streams_them() -> None:
+    """``pose-bridge serve demo --angles --smooth``: hello lists the names, every frame carries plausible angles."""
+    import asyncio
+    import re
+    import signal
+    import sys
+
+    from websockets.asyncio.client import connect
+
+    from bridge import protocol as P
+    from tests.media import test_timeout
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bridge", "serve", "demo", "--angles", "--smooth", "--port", "0",
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    try:
+        while True:
+            line = (await asyncio.wait_for(proc.stderr.readline(), test_timeout(30))).decode()
+            assert line, "serve exited before listening"
+            m = re.search(r"ws://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                break
+        frames: list[P.FrameMessage] = []
+        async with connect(f"ws://127.0.0.1:{m.group(1)}/", subprotocols=[P.SUBPROTOCOL_MSGPACK]) as ws:  # type: ignore[list-item]
+            hello = P.decode(await asyncio.wait_for(ws.recv(), test_timeout(10)))
+            assert isinstance(hello, P.Hello)
+            assert hello.angles == ANGLE_NAMES
+            while len(frames) < 30:
+                msg = P.decode(await asyncio.wait_for(ws.recv(), test_timeout(10)))
+                if isinstance(msg, P.FrameMessage):
+                    frames.append(msg)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        await asyncio.wait_for(proc.wait(), test_timeout(10))
+    for fm in frames:
+        angles = fm.frame.angles
+        assert angles is not None and tuple(angles) == ANGLE_NAMES
+        assert all(v is not None and 0.0 <= v <= 180.0 for v in angles.values())
+        assert angles["trunk_lean"] is not None and angles["trunk_lean"] < 20  # the demo walks upright
+    knees = [fm.frame.angles["left_knee"] for fm in frames]  # type: ignore[index]
+    assert max(knees) - min(knees) > 10  # stepping: the knee bends and straightens within a second

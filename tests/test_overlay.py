@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from bridge.frame import PoseFrame
-from bridge.overlay import SIDE_COLORS, angle_lines, caption_text, draw_pose, pose_confidence, visibility_color
+from bridge.overlay import (
+    SIDE_COLORS,
+    angle_lines,
+    caption_text,
+    draw_pose,
+    pose_confidence,
+    preview_for_source,
+    visibility_color,
+)
 from bridge.skeleton import INDEX
 
 
@@ -85,3 +95,66 @@ def test_angle_lines_pair_left_and_right() -> None:
         {"left_elbow": 90.4, "right_elbow": None, "left_knee": 170.0, "right_knee": 171.0, "trunk_lean": 4.2}
     )
     assert lines == ["elbow  L 90  R -", "knee  L 170  R 171", "trunk lean 4"]
+
+
+@pytest.mark.blazepose
+async def test_preview_draws_on_the_decoded_image_of_the_frame(short_video: Path) -> None:
+    """The preview sink gets, for each published frame, the video source's decoded image of that same frame."""
+    from bridge.sources.video import VideoSource
+
+    source = VideoSource(str(short_video))
+    preview = preview_for_source(source)
+    seen = 0
+    async with source:
+        async for frame in source.frames():
+            image = preview.image_for(frame)
+            assert image is not None and image.shape == (source.info.height, source.info.width, 3)
+            assert source.last_image is not None and source.last_image.index == frame.seq
+            seen += 1
+    assert seen == 10
+
+
+def test_preview_without_display_says_so_once_and_serve_keeps_streaming(person_video: Path) -> None:
+    """``serve VIDEO --preview`` with no display: one warning, every frame still streamed."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from websockets.sync.client import connect
+
+    from bridge import protocol as P
+    from tests.media import test_timeout
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bridge", "serve", str(person_video), "--preview", "--speed", "max",
+         "--wait-clients", "1", "--port", "0"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True, env=env,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    lines = []
+    try:
+        for line in proc.stderr:
+            lines.append(line)
+            m = re.search(r"ws://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                break
+        assert m, "".join(lines)
+        frames = 0
+        with connect(f"ws://127.0.0.1:{m.group(1)}/", subprotocols=[P.SUBPROTOCOL_MSGPACK]) as ws:  # type: ignore[list-item]
+            while True:
+                msg = P.decode(ws.recv(timeout=test_timeout(60)))
+                if isinstance(msg, P.FrameMessage):
+                    frames += 1
+                elif isinstance(msg, P.End):
+                    break
+        assert frames == 60
+        _, rest = proc.communicate(timeout=test_timeout(30))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    log = "".join(lines) + rest
+    assert log.count("no display") == 1, log
+    assert proc.returncode == 0

@@ -158,6 +158,14 @@ async def test_live_demo_in_the_browser(browser: Browser, tmp_path: Path) -> Non
         yaw = await browser.eval("poseViewer.cam.yaw")
         assert yaw != pytest.approx(0.45), "dragging did not orbit the camera"
         await browser.screenshot(_shot_dir(tmp_path) / "viewer_demo.png")
+        # the image landmarks as the 3D source instead of the world ones: still a skeleton on the canvas
+        await browser.eval(
+            "(() => { const s = document.getElementById('coords'); s.value = 'image';"
+            " s.dispatchEvent(new Event('change')); })()"
+        )
+        await asyncio.sleep(0.3)
+        assert await browser.eval("poseViewer.coords") == "image"
+        assert (await _probe(browser))["colored"] > 500
         assert browser.console_errors == []
     finally:
         await _stop(proc)

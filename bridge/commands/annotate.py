@@ -112,7 +112,7 @@ async def annotate(
             image = np.array(decoded.bgr, dtype=np.uint8, copy=True)
             if writer is None:
                 h, w = image.shape[:2]
-                writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*fourcc), fps, (w, h))
+                writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*fourcc), fps, (w, h))
                 if not writer.isOpened():
                     raise UserError(f"cannot write {out} with codec {fourcc!r} (try --fourcc MJPG and an .avi name)")
             draw_pose(image, frame)
