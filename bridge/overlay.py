@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import socket
 import sys
 from collections.abc import Callable, Mapping
 from typing import Final
@@ -167,11 +169,31 @@ def angle_lines(angles: Mapping[str, float | None]) -> list[str]:
 
 
 def display_available() -> bool:
-    """Whether an OpenCV window can plausibly be opened: on Linux/BSD an X11 or Wayland display must be set
-    (OpenCV's Qt backend aborts the process otherwise); elsewhere assume yes and let ``imshow`` fail."""
-    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    return True
+    """Whether an OpenCV window can plausibly be opened.
+
+    On Linux/BSD an X11 display must be set *and reachable*: the Qt backend of
+    the OpenCV wheels aborts the whole process when it cannot connect, so a
+    stale ``DISPLAY`` (an SSH session without forwarding, a container) must be
+    caught before ``imshow``. Local displays (``:N``) are checked for their
+    socket in ``/tmp/.X11-unix``, remote ones (``host:N``) with a short TCP
+    connect to port 6000+N. Wayland sessions provide ``DISPLAY`` through
+    XWayland. Elsewhere (Windows, macOS) the answer is yes and a failing
+    ``imshow`` is caught instead.
+    """
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return True
+    display = os.environ.get("DISPLAY", "")
+    m = re.fullmatch(r"(?P<host>[^:]*):(?P<num>\d+)(?:\.\d+)?", display)
+    if not m:
+        return False
+    host, num = m.group("host"), int(m.group("num"))
+    if host in ("", "unix"):
+        return os.path.exists(f"/tmp/.X11-unix/X{num}")
+    try:
+        with socket.create_connection((host, 6000 + num), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 class PreviewWindow:
@@ -201,7 +223,10 @@ class PreviewWindow:
         self.shown = 0
         self._opened = False
         if not self.enabled:
-            log.warning("--preview: no display (DISPLAY/WAYLAND_DISPLAY not set); streaming without a preview window")
+            log.warning(
+                "--preview: no display (DISPLAY %r is not set or not reachable); streaming without a preview window",
+                os.environ.get("DISPLAY", ""),
+            )
 
     def write(self, frame: PoseFrame) -> None:
         if not self.enabled:

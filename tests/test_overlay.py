@@ -126,7 +126,8 @@ def test_preview_without_display_says_so_once_and_serve_keeps_streaming(person_v
     from bridge import protocol as P
     from tests.media import test_timeout
 
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    # a stale DISPLAY (no X server behind it) would make OpenCV's Qt abort the process if it were used
+    env = {**os.environ, "DISPLAY": ":97"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "bridge", "serve", str(person_video), "--preview", "--speed", "max",
          "--wait-clients", "1", "--port", "0"],
@@ -158,3 +159,17 @@ def test_preview_without_display_says_so_once_and_serve_keeps_streaming(person_v
     log = "".join(lines) + rest
     assert log.count("no display") == 1, log
     assert proc.returncode == 0
+
+
+def test_display_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from bridge.overlay import display_available
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the DISPLAY check applies to X11 platforms")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    assert display_available() is False
+    for stale in (":97", ":97.0", "unix:97", "127.0.0.1:97", "not a display"):
+        monkeypatch.setenv("DISPLAY", stale)
+        assert display_available() is False, stale
