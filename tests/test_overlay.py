@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from pathlib import Path
 
 import numpy as np
@@ -173,3 +175,39 @@ def test_display_detection(monkeypatch: pytest.MonkeyPatch) -> None:
     for stale in (":97", ":97.0", "unix:97", "127.0.0.1:97", "not a display"):
         monkeypatch.setenv("DISPLAY", stale)
         assert display_available() is False, stale
+
+
+@pytest.mark.blazepose
+async def test_preview_window_on_a_real_x_server(
+    short_video: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview really opens an OpenCV window and shows every frame (on Xvfb, a real X server)."""
+    import shutil
+    import subprocess
+
+    from bridge.sources.video import VideoSource
+
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (apt install xvfb) — needed to open a window headless")
+    num = 60 + (os.getpid() % 200)
+    server = subprocess.Popen([xvfb, f":{num}", "-screen", "0", "800x600x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        for _ in range(100):
+            if os.path.exists(f"/tmp/.X11-unix/X{num}"):
+                break
+            await asyncio.sleep(0.05)
+        monkeypatch.setenv("DISPLAY", f":{num}")
+        source = VideoSource(str(short_video))
+        preview = preview_for_source(source)
+        assert preview.enabled
+        async with source:
+            async for frame in source.frames():
+                preview.write(frame)
+        assert preview.shown == 10 and preview.enabled
+        preview.close()
+        assert not preview.enabled
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
