@@ -47,6 +47,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -256,3 +257,21 @@ def from_args(args: argparse.Namespace) -> PoseSmoother | None:
         raise UserError(f"smoothing: {exc} (--min-cutoff, --beta, --d-cutoff)") from None
     log.info("smoothing landmarks: %r", smoother)
     return smoother
+
+
+def transforms_from_args(args: argparse.Namespace) -> list[Callable[[PoseFrame], PoseFrame]]:
+    """The frame transforms asked for with ``--smooth`` and ``--angles``, in the order they must run.
+
+    Smoothing comes first, so angles are measured on the smoothed landmarks. A
+    namespace without an ``angles`` attribute (a command without ``--angles``)
+    gets no angles. Raises :class:`~bridge.errors.UserError` for bad smoothing parameters.
+    """
+    from .angles import with_angles
+
+    transforms: list[Callable[[PoseFrame], PoseFrame]] = []
+    smoother = from_args(args)
+    if smoother is not None:
+        transforms.append(smoother)
+    if getattr(args, "angles", False):
+        transforms.append(with_angles)
+    return transforms

@@ -210,3 +210,16 @@ def test_shared_xy_speed_matches_reference_and_filters_depth_noise() -> None:
         assert np.allclose(out_s[k, 5], x_prev, rtol=1e-12, atol=1e-12)
     with pytest.raises(ValueError, match="speed_axes"):
         OneEuroFilter(speed_axes=0)
+
+
+def test_transforms_from_args_smooth_then_angles() -> None:
+    from bridge.angles import with_angles
+    from bridge.smoothing import transforms_from_args
+
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    p.add_argument("--angles", action="store_true")
+    assert transforms_from_args(p.parse_args([])) == []
+    got = transforms_from_args(p.parse_args(["--smooth", "--angles"]))
+    assert isinstance(got[0], PoseSmoother) and got[1] is with_angles and len(got) == 2
+    assert transforms_from_args(argparse.Namespace(smooth=False)) == []  # a command without --angles

@@ -13,7 +13,6 @@ import cv2
 import numpy as np
 
 from .. import smoothing
-from ..angles import with_angles
 from ..errors import UserError
 from ..frame import PoseFrame
 from ..overlay import draw_pose
@@ -133,12 +132,7 @@ def run(args: argparse.Namespace) -> int:
     _check_output(args)
     fourcc = _fourcc(args.output, args.fourcc)
     options = _options.estimator_options(args)
-    transforms: list[Transform] = []
-    smoother = smoothing.from_args(args)
-    if smoother is not None:
-        transforms.append(smoother)
-    if args.angles:
-        transforms.append(with_angles)
+    transforms = smoothing.transforms_from_args(args)
 
     async def main() -> tuple[int, int]:
         source = VideoSource(args.video, options)

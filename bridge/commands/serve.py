@@ -9,7 +9,7 @@ import signal
 import sys
 
 from .. import smoothing
-from ..angles import ANGLE_NAMES, with_angles
+from ..angles import ANGLE_NAMES
 from ..errors import UserError
 from ..extract import writer_for  # recordings (issue 4)
 from ..formats import is_recording  # recordings (issue 4)
@@ -101,14 +101,8 @@ def open_source(args: argparse.Namespace) -> Source:
 
 
 def build_transforms(args: argparse.Namespace) -> list[Transform]:
-    """Frame transforms applied before publishing, in order."""
-    transforms: list[Transform] = []
-    smoother = smoothing.from_args(args)
-    if smoother is not None:
-        transforms.append(smoother)  # before angles: angles are measured on the smoothed landmarks
-    if args.angles:
-        transforms.append(with_angles)
-    return transforms
+    """Frame transforms applied before publishing, in order (smoothing, then angles)."""
+    return smoothing.transforms_from_args(args)
 
 
 def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
