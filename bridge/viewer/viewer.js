@@ -506,7 +506,9 @@
       ctx.fillStyle = "#8a93a3";
       ctx.font = "15px system-ui, sans-serif";
       ctx.textAlign = "center";
-      ctx.fillText(S.conn === "connected" ? "waiting for frames…" : "not connected", w / 2, h / 2);
+      let text = "not connected";
+      if (S.conn === "connected") text = S.framesReceived ? "nobody detected yet" : "waiting for frames…";
+      ctx.fillText(text, w / 2, h / 2);
     }
     S.draws += 1;
   }
