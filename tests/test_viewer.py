@@ -157,6 +157,17 @@ async def test_live_demo_in_the_browser(browser: Browser, tmp_path: Path) -> Non
         )  # noqa: E501
         yaw = await browser.eval("poseViewer.cam.yaw")
         assert yaw != pytest.approx(0.45), "dragging did not orbit the camera"
+        # pinch with two fingers: zoom in
+        await browser.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 2})
+        dist = await browser.eval("poseViewer.cam.dist")
+        fingers = [{"x": 600.0, "y": 400.0, "id": 1}, {"x": 700.0, "y": 400.0, "id": 2}]
+        await browser.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": fingers})
+        for k in range(1, 6):
+            apart = [{**fingers[0], "x": 600.0 - 20 * k}, {**fingers[1], "x": 700.0 + 20 * k}]
+            await browser.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": apart})
+        await browser.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        assert await browser.eval("poseViewer.cam.dist") == pytest.approx(dist / 3, rel=0.05)
+        await browser.eval("document.getElementById('reset-view').click()")
         await browser.screenshot(_shot_dir(tmp_path) / "viewer_demo.png")
         # the image landmarks as the 3D source instead of the world ones: still a skeleton on the canvas
         await browser.eval(

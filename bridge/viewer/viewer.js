@@ -592,12 +592,32 @@
   // ------------------------------------------------------------------ mouse / touch camera
 
   let drag = null;
+  let pinch = null; // distance between two touching fingers, for pinch zoom
+  const pointers = new Map();
+  const pinchDistance = () => {
+    const [a, b] = [...pointers.values()];
+    return Math.hypot(a.x - b.x, a.y - b.y) || 1;
+  };
   canvas.addEventListener("pointerdown", (e) => {
-    drag = { x: e.clientX, y: e.clientY, pan: e.shiftKey || e.button === 2 };
+    pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     canvas.setPointerCapture(e.pointerId);
+    if (pointers.size === 2) {
+      pinch = pinchDistance();
+      drag = null;
+      return;
+    }
+    drag = { x: e.clientX, y: e.clientY, pan: e.shiftKey || e.button === 2 };
     canvas.classList.add("dragging");
   });
   canvas.addEventListener("pointermove", (e) => {
+    if (pointers.has(e.pointerId)) pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (pinch !== null && pointers.size === 2) {
+      const d = pinchDistance();
+      S.cam.dist = clamp((S.cam.dist * pinch) / d, 0.5, 20);
+      pinch = d;
+      S.dirty = true;
+      return;
+    }
     if (!drag) return;
     const dx = e.clientX - drag.x;
     const dy = e.clientY - drag.y;
@@ -614,7 +634,9 @@
     }
     S.dirty = true;
   });
-  const endDrag = () => {
+  const endDrag = (e) => {
+    pointers.delete(e.pointerId);
+    if (pointers.size < 2) pinch = null;
     drag = null;
     canvas.classList.remove("dragging");
   };
