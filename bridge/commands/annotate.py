@@ -138,7 +138,12 @@ def run(args: argparse.Namespace) -> int:
         source = VideoSource(args.video, options)
         async with source:
             return await annotate(
-                source, args.output, fourcc, transforms, max_frames=args.frames, progress=not args.no_progress
+                source,
+                args.output,
+                fourcc,
+                transforms,
+                max_frames=args.frames,
+                progress=not args.no_progress and not getattr(args, "quiet", False),
             )
 
     written, detected = asyncio.run(main())
