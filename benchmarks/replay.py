@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 import tempfile
 import threading
@@ -47,6 +48,16 @@ def make_file(path: Path, n: int) -> Path:
             image, world = (images[i % 64], blocks[i % 64]) if detected else (None, None)
             w.write(PoseFrame(i, i / 30.0, now + i, image, world))
     return path
+
+
+def json_parser() -> str:
+    from bridge.formats.base import json_loads
+
+    if json_loads.__module__ == "orjson":
+        from importlib import metadata
+
+        return f"orjson {metadata.version('orjson')}"
+    return "the standard library's json (orjson not installed)"
 
 
 def parse_only(path: Path) -> float:
@@ -125,8 +136,8 @@ def main(argv: list[str] | None = None) -> None:
         for fmt in FORMATS:
             path = make_file(Path(tmp) / f"speed.{fmt}", n_speed)
             mib = path.stat().st_size / 2**20
-            parsed = parse_only(path)
-            sent, _ = asyncio.run(replay(path, n_speed))
+            parsed = statistics.median(parse_only(path) for _ in range(3))
+            sent = statistics.median(asyncio.run(replay(path, n_speed))[0] for _ in range(3))
             rows_speed.append((fmt, n_speed, mib, parsed, sent))
             print(f"{fmt:6} {n_speed} frames ({mib:.0f} MiB): parse {parsed:,.0f}/s, served {sent:,.0f} frames/s")
             path.unlink()
@@ -150,6 +161,7 @@ def main(argv: list[str] | None = None) -> None:
         "(msgpack; it receives every frame and counts them). *Served* = frames/s parsed, encoded and sent, first",
         "frame to `end`; *parse only* = the format's reader alone in one process. Files hold random float32",
         "landmarks, both coordinate sets for JSONL/CSV (world only for txt), every 10th frame without a detection.",
+        f"Median of 3 runs each. JSON/number parser: {json_parser()}.",
         "",
         "| format | frames | file MiB | parse only (frames/s) | served (frames/s) |",
         "|---|---:|---:|---:|---:|",
@@ -173,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     lines += [
         "",
-        "Memory is flat: readers stream a chunk (txt: 256 KiB) or a batch of 256 lines at a time; seeking uses",
+        "Memory is flat: readers stream a chunk (txt: 128 KiB) or a batch of 32 lines at a time; seeking uses",
         "bisection on frame numbers (txt) or one checkpoint per 256 frames (JSONL/CSV).",
     ]
     text = "\n".join(lines)

@@ -187,15 +187,18 @@ def extract_to_file(
     options: EstimatorOptions | None = None,
     *,
     transforms: Sequence[Transform] = (),
+    angles: Sequence[str] = (),
     progress: bool = False,
 ) -> int:
     """Extract ``video`` into ``out`` and return the number of frames written.
 
-    Every frame is flushed as it is written. On ``KeyboardInterrupt`` (Ctrl-C)
+    ``transforms`` are applied to every frame before it is written (smoothing,
+    angles); ``angles`` names the joint angles for the JSONL header and CSV
+    columns. Every frame is flushed as it is written. On ``KeyboardInterrupt`` (Ctrl-C)
     the file is closed complete up to the last frame written and the
     ``KeyboardInterrupt`` propagates (``written`` frames are logged).
     """
-    return asyncio.run(_extract(video, out, fmt, coords, options, transforms, progress))
+    return asyncio.run(_extract(video, out, fmt, coords, options, transforms, angles, progress))
 
 
 async def _extract(
@@ -205,6 +208,7 @@ async def _extract(
     coords: str | None,
     options: EstimatorOptions | None,
     transforms: Sequence[Transform],
+    angles: Sequence[str],
     progress: bool,
 ) -> int:
     detect_format(out, fmt)  # a bad extension fails before the model loads
@@ -212,7 +216,7 @@ async def _extract(
     async with extract_frames(video, options, transforms) as extraction:
         await extraction.prepare()
         info = extraction.info
-        writer = writer_for(out, info, fmt, coords)
+        writer = writer_for(out, info, fmt, coords, angles)
         bar = None
         if progress:
             from tqdm import tqdm

@@ -158,3 +158,16 @@ def test_ctrl_c_keeps_every_frame_written_complete(media: Path, tmp_path: Path) 
     frames = list(reader)
     assert not reader.truncated and 9 <= len(frames) < 795
     assert [f.seq for f in frames] == list(range(len(frames)))
+
+
+def test_cli_extract_with_angles_and_smoothing_keeps_the_angles(short_video: Path, tmp_path: Path) -> None:
+    from bridge.angles import ANGLE_NAMES
+
+    out = tmp_path / "out.csv"
+    done = _run_cli("extract", str(short_video), "-o", str(out), "--angles", "--smooth", "--no-progress")
+    assert done.returncode == 0, done.stderr
+    reader = open_reader(out)
+    assert reader.info.angles == ANGLE_NAMES
+    frames = list(reader)
+    assert len(frames) == 10 and all(f.angles is not None and tuple(f.angles) == ANGLE_NAMES for f in frames)
+    assert any(v is not None for f in frames for v in f.angles.values())  # type: ignore[union-attr]

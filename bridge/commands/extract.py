@@ -6,7 +6,9 @@ import argparse
 import logging
 import sys
 
-from ..extract import extract_to_file
+from .. import smoothing
+from ..angles import ANGLE_NAMES, with_angles
+from ..extract import Transform, extract_to_file
 from ..formats import FORMATS, detect_format
 from . import _options
 
@@ -23,6 +25,9 @@ Formats (from OUT's extension unless --format is given):
 Coordinates (--coords): world = meters around the hips (what a 3D skeleton needs),
 image = MediaPipe's normalized image coordinates (what the original notebook wrote).
 Default: world for txt; both sets for JSONL and CSV. OUT is overwritten.
+
+--smooth filters the landmarks (One Euro) before they are saved; --angles adds joint
+angles (JSONL and CSV keep them; txt has no place for them).
 
 Frames with nobody detected are kept: 33 lines of (-1, -1, -1) in txt, null in JSONL,
 empty cells in CSV. Every frame is flushed as it is written: Ctrl-C stops the
@@ -45,12 +50,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="landmark set(s) to save (default: world for txt, both for JSONL/CSV; txt holds one)",
     )
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    parser.add_argument(
+        "--angles", action="store_true", help="add joint angles in degrees to every frame (saved in JSONL and CSV)"
+    )
     _options.add_estimator_arguments(parser)
+    smoothing.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     detect_format(args.output, args.format)  # exit 2 on a bad extension before anything starts
     progress = args.progress and not getattr(args, "quiet", False)
+    transforms: list[Transform] = []
+    smoother = smoothing.from_args(args)
+    if smoother is not None:
+        transforms.append(smoother)  # before angles: angles are measured on the smoothed landmarks
+    if args.angles:
+        transforms.append(with_angles)
     try:
         extract_to_file(
             args.video,
@@ -58,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
             args.format,
             args.coords,
             _options.estimator_options(args),
+            transforms=transforms,
+            angles=ANGLE_NAMES if args.angles else (),
             progress=progress,
         )
     except KeyboardInterrupt:

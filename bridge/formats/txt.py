@@ -54,8 +54,8 @@ from .base import RecordingInfo, RecordingReader, RecordingWriter, format_error,
 
 __all__ = ["GroundTruthFrame", "TxtReader", "TxtWriter", "read_ground_truth"]
 
-#: Bytes read per chunk (about 95 frames of world coordinates).
-CHUNK_BYTES = 1 << 18
+#: Bytes read per chunk (about 48 frames; parsed in about 1 ms).
+CHUNK_BYTES = 1 << 17
 
 _MISSING_LINE = "(-1, -1, -1)"
 _FAST_TABLE = bytes.maketrans(b":\n", b",,")
