@@ -233,3 +233,21 @@ def test_cli_serve_rejects_fps_for_a_video_and_bad_recordings(tmp_path: Path) ->
         [sys.executable, "-m", "bridge", "serve", "demo", "--fps", "10"], capture_output=True, text=True
     )
     assert out.returncode == 2 and "--fps applies to txt and CSV recordings only" in out.stderr
+
+
+def test_cli_serve_refuses_to_record_over_the_recording_it_replays(tmp_path: Path) -> None:
+    path = write(tmp_path / "rec.txt", make_frames(3))
+    before = path.read_bytes()
+    out = subprocess.run(
+        [sys.executable, "-m", "bridge", "serve", str(path), "--record", str(path)], capture_output=True, text=True
+    )
+    assert out.returncode == 2
+    assert f"pose-bridge: error: --record {path} would overwrite the recording being replayed" in out.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv"])
+def test_asking_for_a_coordinate_set_the_file_lacks(tmp_path: Path, ext: str) -> None:
+    path = write(tmp_path / f"rec.{ext}", make_frames(3), coords="world")
+    with pytest.raises(FormatError, match=rf"rec\.{ext}: holds world coordinates, not image$"):
+        RecordingSource(path, coords="image")

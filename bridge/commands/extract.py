@@ -7,8 +7,8 @@ import logging
 import sys
 
 from .. import smoothing
-from ..angles import ANGLE_NAMES, with_angles
-from ..extract import Transform, extract_to_file
+from ..angles import ANGLE_NAMES
+from ..extract import extract_to_file
 from ..formats import FORMATS, detect_format
 from . import _options
 
@@ -60,12 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     detect_format(args.output, args.format)  # exit 2 on a bad extension before anything starts
     progress = args.progress and not getattr(args, "quiet", False)
-    transforms: list[Transform] = []
-    smoother = smoothing.from_args(args)
-    if smoother is not None:
-        transforms.append(smoother)  # before angles: angles are measured on the smoothed landmarks
-    if args.angles:
-        transforms.append(with_angles)
+    transforms = smoothing.transforms_from_args(args)  # smoothing, then angles (as serve does)
     try:
         extract_to_file(
             args.video,

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path  # recordings (issue 4)
 
 from .. import smoothing
 from ..angles import ANGLE_NAMES
@@ -111,6 +112,8 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
     if args.preview:
         sinks.append(preview_for_source(source))
     if args.record:  # recordings (issue 4): every published frame, after transforms
+        if isinstance(source, RecordingSource) and Path(args.record).resolve() == source.path.resolve():
+            raise UserError(f"--record {args.record} would overwrite the recording being replayed")
         sinks.append(writer_for(args.record, source.info, coords=args.coords, angles=hello_for(args, source).angles))
     return sinks
 

@@ -157,7 +157,7 @@ class CsvReader(LineRecordReader):
         except ValueError as exc:
             raise FormatError(str(exc)) from None
         if any(c not in present for c in self._coords):
-            raise FormatError(f"{self.path}: has no {[c for c in self._coords if c not in present]} columns")
+            raise FormatError(f"{self.path}: holds {'+'.join(present)} coordinates, not {'+'.join(self._coords)}")
         self._ncols = len(cols)
         self._set_cols = {c: np.array([where[n] for n in landmark_columns(c)]) for c in self._coords}
         self._angles = tuple(c[len("angle_") :] for c in cols if c.startswith("angle_"))

@@ -185,6 +185,8 @@ class JsonlReader(LineRecordReader):
                 self._coords = normalize_coords(self._want, tuple(c for c in COORD_SETS if c in coords))
             except ValueError as exc:
                 raise FormatError(str(exc)) from None
+            if any(c not in coords for c in self._coords):
+                raise FormatError(f"{self.path}: holds {'+'.join(coords)} coordinates, not {'+'.join(self._coords)}")
             return offset, lineno + 1
         raise FormatError(f"{self.path}: empty file: expected the JSONL header line")
 
