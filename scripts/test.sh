@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the tests need on a fresh Debian/Ubuntu machine, then run the whole suite:
-#   - Debian packages: mono (C# compiler + NUnit 2.6 runner), Chromium (browser tests), apt tools
+#   - Debian packages: mono (C# compiler + NUnit 2.6 runner), Chromium (browser tests), Xvfb (preview window)
 #   - the Python package with its test extras (into the active environment, or ./.venv when the
 #     system Python is externally managed)
 #   - the test media (Debian's opencv-doc samples, cached outside the repo)
@@ -13,7 +13,7 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 echo "== Debian packages"
-pkgs=(mono-mcs nunit-console libnunit-cil-dev chromium chromium-driver)
+pkgs=(mono-mcs nunit-console libnunit-cil-dev chromium chromium-driver xvfb)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -227,11 +227,15 @@ class VideoSource(Source):
         await asyncio.get_running_loop().run_in_executor(self._executor, self._ensure_estimator)
 
     def _infer(self, image: DecodedImage) -> PoseFrame:
+        # A camera frame is "captured" when the camera delivered it. A file frame decoded ahead
+        # of time is "captured" when it enters inference: the time it waited in the decode-ahead
+        # queue is an artefact of reading a file, not latency a user should see.
+        captured_ns = image.captured_ns if self.live else time.time_ns()
         est = self._ensure_estimator()
         img, world = est.process(image.rgb)
         seq = self._seq if self.live else image.index
         self._seq += 1
-        return PoseFrame(seq=seq, t=image.t, captured_ns=image.captured_ns, image=img, world=world)
+        return PoseFrame(seq=seq, t=image.t, captured_ns=captured_ns, image=img, world=world)
 
     def _next(self, decoder: _Decoder) -> tuple[PoseFrame, DecodedImage] | None:
         image = decoder.get()
