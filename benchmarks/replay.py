@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -27,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
-from benchmarks._report import machine, write_section  # noqa: E402
+from benchmarks._report import ROOT, machine, write_section  # noqa: E402
 from bridge import protocol as P  # noqa: E402
 from bridge.formats import open_reader, open_writer  # noqa: E402
 from bridge.frame import PoseFrame  # noqa: E402
@@ -60,6 +62,32 @@ def json_parser() -> str:
 
         return f"orjson {metadata.version('orjson')}"
     return "the standard library's json (orjson not installed)"
+
+
+class WithoutOrjson:
+    """Within this block, new Python processes cannot import orjson (the standard library's json is used)."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.dir = tmp / "no-orjson"
+        self.dir.mkdir(exist_ok=True)
+        (self.dir / "orjson.py").write_text('raise ImportError("orjson disabled for the benchmark")\n')
+
+    def __enter__(self) -> None:
+        self._old = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(self.dir), self._old) if p)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = self._old
+
+
+def parse_only_subprocess(path: Path) -> float:
+    """:func:`parse_only` in a new process (which sees the current PYTHONPATH)."""
+    code = f"from benchmarks.replay import parse_only; print(parse_only(__import__('pathlib').Path({str(path)!r})))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def parse_only(path: Path) -> float:
@@ -144,6 +172,13 @@ def main(argv: list[str] | None = None) -> None:
             rows_speed.append((fmt, n_speed, mib, parsed, sent, median))
             print(f"{fmt:6} {n_speed} frames ({mib:.0f} MiB): parse {parsed:,.0f}/s, served {sent:,.0f}/s", end="")
             print(f" (median {median:,.0f}/s)")
+            if fmt == "txt":
+                with WithoutOrjson(Path(tmp)):
+                    parsed = max(parse_only_subprocess(path) for _ in range(RUNS))
+                    runs = [asyncio.run(replay(path, n_speed))[0] for _ in range(RUNS)]
+                sent, median = max(runs), statistics.median(runs)
+                rows_speed.append(("txt, without orjson", n_speed, mib, parsed, sent, median))
+                print(f"txt without orjson: parse {parsed:,.0f}/s, served {sent:,.0f}/s (median {median:,.0f}/s)")
             path.unlink()
         for fmt in FORMATS:
             peaks = []
@@ -167,7 +202,8 @@ def main(argv: list[str] | None = None) -> None:
         "frame to `end`; *parse only* = the format's reader alone in one process. Files hold random float32",
         "landmarks, both coordinate sets for JSONL/CSV (world only for txt), every 10th frame without a detection.",
         f"Best and median of {RUNS} runs each (the machine is shared: other work only slows a run down, so the best",
-        f"run is the machine's capability). JSON/number parser: {json_parser()}.",
+        f"run is the machine's capability). JSON/number parser: {json_parser()}; the row *without orjson* shows",
+        "the standard library's json instead (orjson is an optional speed-up of the readers).",
         "",
         "| format | frames | file MiB | parse only (frames/s) | served, best (frames/s) | served, median |",
         "|---|---:|---:|---:|---:|---:|",
