@@ -169,17 +169,23 @@ def test_recording_source_errors(tmp_path: Path) -> None:
         RecordingSource(bad)
 
 
-async def test_a_malformed_line_mid_file_is_reported_when_reached(tmp_path: Path) -> None:
-    path = write(tmp_path / "rec.txt", make_frames(20))
+@pytest.mark.parametrize("ext", ["txt", "jsonl"])
+async def test_a_malformed_line_mid_file_is_reported_when_reached(tmp_path: Path, ext: str) -> None:
+    path = write(tmp_path / f"rec.{ext}", make_frames(20))
     lines = path.read_text().splitlines()
-    lines[400] = "Landmark [12,4]: (1, 2)"
+    if ext == "txt":
+        lines[400] = "Landmark [12,4]: (1, 2)"
+        error = r"rec\.txt:401: expected 3 numbers inside '\( \)', got 2"
+    else:
+        lines[13] = lines[13][:-20]  # frame 12 (after the header line)
+        error = r"rec\.jsonl:14: not valid JSON"
     path.write_text("\n".join(lines) + "\n")
     source = RecordingSource(path)
     seqs = []
-    with pytest.raises(FormatError, match=r"rec\.txt:401: expected 3 numbers inside '\( \)', got 2"):
+    with pytest.raises(FormatError, match=error):
         async for frame in source.frames_from(0):
             seqs.append(frame.seq)
-    assert seqs == []  # the chunk holding the bad line is refused as a whole
+    assert seqs == list(range(12))  # every frame before the bad one is replayed
 
 
 # --------------------------------------------------------------------------- through the CLI

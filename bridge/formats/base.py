@@ -314,6 +314,8 @@ class LineRecordReader(RecordingReader):
                         self.truncated = True
                         warn_truncated(self.path, lineno, "an incomplete last line")
                         break
+                    if batch:  # the frames before the bad line are good: hand them out first
+                        yield batch
                     raise
                 if len(batch) >= BATCH_FRAMES:
                     yield batch

@@ -354,50 +354,60 @@ class TxtReader(RecordingReader):
             lines = chunk.split(b"\n")
             if lines[-1] == b"":
                 lines.pop()
-            for i, raw in enumerate(lines, 1):
-                is_last = at_eof and i == len(lines) and not chunk.endswith(b"\n")
-                if not raw.strip():
-                    continue
-                text = raw.decode("utf-8", "replace")
-                try:
-                    frame, key, xyz = _parse_line(text)
-                except _LineError as exc:
-                    if is_last:
-                        self.truncated = True
-                        warn_truncated(self.path, lineno(i), "an incomplete last line")
-                        break
-                    raise format_error(self.path, lineno(i), str(exc), text) from None
-                if pending is not None and frame != pending.frame:
-                    missing = pending.missing()
-                    raise format_error(
-                        self.path,
-                        lineno(i),
-                        f"frame {pending.frame} ends with {pending.count} of 33 landmarks (missing {missing})",
-                        text,
-                    )
-                if pending is None:
-                    if frame <= last:
+            try:
+                for i, raw in enumerate(lines, 1):
+                    is_last = at_eof and i == len(lines) and not chunk.endswith(b"\n")
+                    if not raw.strip():
+                        continue
+                    text = raw.decode("utf-8", "replace")
+                    try:
+                        frame, key, xyz = _parse_line(text)
+                    except _LineError as exc:
+                        if is_last:
+                            self.truncated = True
+                            warn_truncated(self.path, lineno(i), "an incomplete last line")
+                            break
+                        raise format_error(self.path, lineno(i), str(exc), text) from None
+                    if pending is not None and frame != pending.frame:
+                        missing = pending.missing()
                         raise format_error(
-                            self.path, lineno(i), f"frame {frame} comes after frame {last} (frames must increase)", text
+                            self.path,
+                            lineno(i),
+                            f"frame {pending.frame} ends with {pending.count} of 33 landmarks (missing {missing})",
+                            text,
                         )
-                    pending = _Pending(frame, lineno(i))
-                if not key.isdigit() or int(key) >= NUM_LANDMARKS:
-                    hint = " (a ground-truth file? read it with read_ground_truth)" if ":" in key else ""
-                    raise format_error(
-                        self.path, lineno(i), f"landmark index must be an integer 0-32, got {key!r}{hint}", text
+                    if pending is None:
+                        if frame <= last:
+                            raise format_error(
+                                self.path,
+                                lineno(i),
+                                f"frame {frame} comes after frame {last} (frames must increase)",
+                                text,
+                            )
+                        pending = _Pending(frame, lineno(i))
+                    if not key.isdigit() or int(key) >= NUM_LANDMARKS:
+                        hint = " (a ground-truth file? read it with read_ground_truth)" if ":" in key else ""
+                        raise format_error(
+                            self.path, lineno(i), f"landmark index must be an integer 0-32, got {key!r}{hint}", text
+                        )
+                    index = int(key)
+                    if pending.seen[index]:
+                        raise format_error(self.path, lineno(i), f"frame {frame} has landmark {index} twice", text)
+                    pending.seen[index] = True
+                    pending.xyz[index] = xyz
+                    pending.count += 1
+                    if pending.count == NUM_LANDMARKS:
+                        last = pending.frame
+                        if pending.frame >= start:
+                            done_numbers.append(pending.frame)
+                            done_xyz.append(pending.xyz)
+                        pending = None
+            except FormatError:
+                if done_numbers:  # the frames before the bad line are good: hand them out first
+                    yield _make_frames(
+                        np.array(done_numbers, dtype=np.float64), np.stack(done_xyz), self.coords, self.fps
                     )
-                index = int(key)
-                if pending.seen[index]:
-                    raise format_error(self.path, lineno(i), f"frame {frame} has landmark {index} twice", text)
-                pending.seen[index] = True
-                pending.xyz[index] = xyz
-                pending.count += 1
-                if pending.count == NUM_LANDMARKS:
-                    last = pending.frame
-                    if pending.frame >= start:
-                        done_numbers.append(pending.frame)
-                        done_xyz.append(pending.xyz)
-                    pending = None
+                raise
             if done_numbers:
                 yield _make_frames(np.array(done_numbers, dtype=np.float64), np.stack(done_xyz), self.coords, self.fps)
             skipped_lines += len(lines)
