@@ -257,3 +257,19 @@ def test_asking_for_a_coordinate_set_the_file_lacks(tmp_path: Path, ext: str) ->
     path = write(tmp_path / f"rec.{ext}", make_frames(3), coords="world")
     with pytest.raises(FormatError, match=rf"rec\.{ext}: holds world coordinates, not image$"):
         RecordingSource(path, coords="image")
+
+
+async def test_cli_replay_of_a_file_with_a_bad_line_plays_up_to_it_then_exits_2(tmp_path: Path) -> None:
+    path = write(tmp_path / "rec.txt", make_frames(20))
+    lines = path.read_text().splitlines()
+    lines[400] = "Landmark [12,4]: (1, 2)"
+    path.write_text("\n".join(lines) + "\n")
+    proc, url = _start_serve([str(path), "--speed", "max", "--wait-clients", "1"])
+    try:
+        async with client(url) as ws:
+            got = await asyncio.wait_for(collect(ws), T(20))
+    finally:
+        _, err = proc.communicate(timeout=T(20))
+    assert [m.frame.seq for m in got.frames] == list(range(12)) and got.end is not None
+    assert proc.returncode == 2
+    assert f"pose-bridge: error: {path}:401: expected 3 numbers inside '( )', got 2: 'Landmark [12,4]: (1, 2)'" in err
