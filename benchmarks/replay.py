@@ -90,6 +90,24 @@ def parse_only_subprocess(path: Path) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def open_and_seek(path: Path) -> tuple[float, float, float]:
+    """(ms to open the file as a replay source, median and max ms of 20 seeks to random positions)."""
+    from bridge.sources.recording import RecordingSource
+
+    start = time.perf_counter()
+    source = RecordingSource(path)
+    opened = (time.perf_counter() - start) * 1000
+    total = source.info.frames or 0
+    rng = np.random.default_rng(1)
+    times = []
+    for position in rng.integers(0, total, 20).tolist():
+        start = time.perf_counter()
+        frame = next(iter(source.reader.frames_from(position)))
+        times.append((time.perf_counter() - start) * 1000)
+        assert frame.seq == position
+    return opened, statistics.median(times), max(times)
+
+
 def parse_only(path: Path) -> float:
     reader = open_reader(path)
     start = time.perf_counter()
@@ -162,6 +180,7 @@ def main(argv: list[str] | None = None) -> None:
 
     rows_speed = []
     rows_mem = []
+    seeks: list[tuple[str, int, float, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="pose-bridge-replay-") as tmp:
         for fmt in FORMATS:
             path = make_file(Path(tmp) / f"speed.{fmt}", n_speed)
@@ -186,6 +205,9 @@ def main(argv: list[str] | None = None) -> None:
                 path = make_file(Path(tmp) / f"mem{n}.{fmt}", n)
                 _, peak = asyncio.run(replay(path, n))
                 peaks.append((n, path.stat().st_size / 2**20, peak))
+                if n == big:
+                    seeks.append((fmt, n, *open_and_seek(path)))
+                    print(f"{fmt:6} {n:>7} frames: open {seeks[-1][2]:.0f} ms, seek median {seeks[-1][3]:.1f} ms")
                 print(f"{fmt:6} {n:>7} frames ({peaks[-1][1]:.0f} MiB file): peak server RSS {peak:.1f} MiB")
                 path.unlink()
             rows_mem.append((fmt, peaks))
@@ -225,6 +247,16 @@ def main(argv: list[str] | None = None) -> None:
             f"| {fmt} | {speak:.1f} MiB ({smib:.1f} MiB file) | {bpeak:.1f} MiB ({bmib:.0f} MiB file) | "
             f"{bpeak / speak:.2f} |"
         )
+    lines += [
+        "",
+        f"Opening a {big:,}-frame file as a replay source (txt: reads the file's tail; JSONL/CSV: one pass that",
+        "counts the frames and builds the seek index), and seeking to 20 random positions (time to the first frame):",
+        "",
+        "| format | open (ms) | seek, median (ms) | seek, max (ms) |",
+        "|---|---:|---:|---:|",
+    ]
+    for fmt, _, opened, med, worst in seeks:
+        lines.append(f"| {fmt} | {opened:.0f} | {med:.1f} | {worst:.1f} |")
     lines += [
         "",
         "Memory is flat: readers stream a chunk (txt: 128 KiB) or a batch of 32 lines at a time; seeking uses",

@@ -54,6 +54,8 @@ from .base import RecordingInfo, RecordingReader, RecordingWriter, format_error,
 
 __all__ = ["GroundTruthFrame", "TxtReader", "TxtWriter", "read_ground_truth"]
 
+#: Bisection stops when the range is this small, then walks line by line.
+_SEEK_WALK = 1 << 14
 #: Bytes read per chunk (about 48 frames; parsed in about 1 ms).
 CHUNK_BYTES = 1 << 17
 
@@ -278,7 +280,7 @@ class TxtReader(RecordingReader):
         """Byte offset of the first line whose frame number is >= ``target`` (bisection)."""
         size = os.fstat(f.fileno()).st_size
         lo, hi = 0, size
-        while hi - lo > CHUNK_BYTES:
+        while hi - lo > _SEEK_WALK:
             mid = (lo + hi) // 2
             found = self._first_frame_at(f, mid)
             if found is None or found[1] < 0:
@@ -298,10 +300,15 @@ class TxtReader(RecordingReader):
                 return start
             if not raw.strip():
                 continue
-            try:
-                frame = _parse_line(raw.decode("utf-8", "replace"))[0]
-            except _LineError:
-                return start  # let the sequential reader report it
+            comma = raw.find(b",", 10)
+            number = raw[10:comma]
+            if raw.startswith(b"Landmark [") and number.isdigit():  # the frame number, without parsing the rest
+                frame = int(number)
+            else:
+                try:
+                    frame = _parse_line(raw.decode("utf-8", "replace"))[0]
+                except _LineError:
+                    return start  # let the sequential reader report it
             if frame >= target:
                 return start
 
