@@ -70,7 +70,11 @@ def test_extract_reads_back_equal_to_what_was_streamed(
     if ext == "jsonl":
         info = reader.info
         assert info.fps == pytest.approx(30.0) and info.source["kind"] == "video"
-        assert info.source["width"] == 640 or info.source["width"] > 0
+        cap = cv2.VideoCapture(str(person_video))
+        size = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        cap.release()
+        assert (info.source["width"], info.source["height"]) == size and info.source["frames"] == 60
+        assert info.source["name"] == person_video.name and info.coords == ("world", "image")
 
 
 def test_a_video_without_a_person_gives_the_no_detection_lines(tmp_path: Path) -> None:
