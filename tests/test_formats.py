@@ -520,3 +520,11 @@ def test_ground_truth_errors(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(FormatError) as exc:
         list(read_ground_truth(path))
     assert str(exc.value) == message.format(p=path)
+
+
+@pytest.mark.parametrize("ext", ["txt", "jsonl", "csv"])
+def test_a_file_without_line_breaks_is_refused_not_loaded(tmp_path: Path, ext: str) -> None:
+    path = tmp_path / f"blob.{ext}"
+    path.write_bytes(b"\x00\x01" * (1 << 20))  # 2 MiB, no line break: not a recording
+    with pytest.raises(FormatError, match=rf"blob\.{ext}(:1)?: a line longer than 1048576 bytes: not a recording\?"):
+        list(open_reader(path))

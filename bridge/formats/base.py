@@ -34,6 +34,10 @@ log = logging.getLogger("bridge.formats")
 #: The landmark sets a frame can carry, in file order.
 COORD_SETS: tuple[str, ...] = ("world", "image")
 
+#: Longest line a reader accepts: no recording line comes near it (a JSONL frame is ~4 kB); a file without line
+#: breaks (not a recording) is refused instead of being read into memory.
+MAX_LINE = 1 << 20
+
 #: Longest excerpt of a bad line quoted in an error message.
 _MAX_QUOTE = 200
 
@@ -205,26 +209,17 @@ class RecordingWriter(abc.ABC):
         self.close()
 
 
-def read_chunks(f: Any, size: int) -> Iterator[tuple[bytes, bool]]:
-    """Read a binary file in chunks of complete lines: ``(chunk, at_eof)``.
-
-    Every chunk but possibly the last ends with ``\\n``; the last one (``at_eof``
-    True) may end without it (a truncated or unterminated last line).
-    """
-    carry = b""
+def iter_lines(f: Any, path: str | os.PathLike[str], first_lineno: int = 1) -> Iterator[bytes]:
+    """The lines of binary file ``f`` (with their line breaks), refusing one longer than :data:`MAX_LINE`."""
+    lineno = first_lineno
     while True:
-        data = f.read(size)
-        if not data:
-            if carry:
-                yield carry, True
+        raw = f.readline(MAX_LINE + 1)
+        if not raw:
             return
-        data = carry + data if carry else data
-        cut = data.rfind(b"\n") + 1
-        if cut == 0:
-            carry = data
-            continue
-        carry = data[cut:]
-        yield data[:cut], False
+        if len(raw) > MAX_LINE:
+            raise FormatError(f"{path}:{lineno}: a line longer than {MAX_LINE} bytes: not a recording?")
+        yield raw
+        lineno += 1
 
 
 #: Frames between two checkpoints of a line-per-frame file's seek index.
@@ -263,7 +258,7 @@ class LineRecordReader(RecordingReader):
         with open(self.path, "rb") as f:
             f.seek(self._data_offset)
             offset, lineno = self._data_offset, self._data_lineno - 1
-            for raw in f:
+            for raw in iter_lines(f, self.path, self._data_lineno):
                 lineno += 1
                 start, offset = offset, offset + len(raw)
                 if not raw.strip():
@@ -299,7 +294,7 @@ class LineRecordReader(RecordingReader):
             f.seek(offset)
             batch: list[PoseFrame] = []
             lineno -= 1
-            for raw in f:
+            for raw in iter_lines(f, self.path, lineno + 1):
                 lineno += 1
                 if not raw.strip():
                     continue

@@ -36,6 +36,7 @@ from ..frame import BLOCK_SHAPE, PoseFrame
 from ..skeleton import LANDMARK_FIELDS, LANDMARK_NAMES
 from .base import (
     COORD_SETS,
+    MAX_LINE,
     LineRecordReader,
     RecordingInfo,
     RecordingWriter,
@@ -132,7 +133,9 @@ class CsvReader(LineRecordReader):
             self._fps = self._estimate_fps()
 
     def _read_header(self, f: IO[bytes]) -> tuple[int, int]:
-        raw = f.readline()
+        raw = f.readline(MAX_LINE + 1)
+        if len(raw) > MAX_LINE:
+            raise FormatError(f"{self.path}:1: a line longer than {MAX_LINE} bytes: not a recording?")
         text = raw.decode("utf-8-sig", "replace").rstrip("\r\n")
         if not text.strip():
             raise FormatError(f"{self.path}: empty file: expected the CSV header row")

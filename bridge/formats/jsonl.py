@@ -42,6 +42,7 @@ from .base import (
     RecordingInfo,
     RecordingWriter,
     format_error,
+    iter_lines,
     normalize_coords,
 )
 from .base import json_loads as _loads
@@ -155,7 +156,7 @@ class JsonlReader(LineRecordReader):
 
     def _read_header(self, f: IO[bytes]) -> tuple[int, int]:
         lineno = offset = 0
-        for raw in f:
+        for raw in iter_lines(f, self.path):
             lineno += 1
             offset += len(raw)
             if not raw.strip():

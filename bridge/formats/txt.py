@@ -50,7 +50,16 @@ import numpy as np
 from ..errors import FormatError
 from ..frame import PoseFrame
 from ..skeleton import NUM_LANDMARKS
-from .base import RecordingInfo, RecordingReader, RecordingWriter, format_error, json_loads, warn_truncated
+from .base import (
+    MAX_LINE,
+    RecordingInfo,
+    RecordingReader,
+    RecordingWriter,
+    format_error,
+    iter_lines,
+    json_loads,
+    warn_truncated,
+)
 
 __all__ = ["GroundTruthFrame", "TxtReader", "TxtWriter", "read_ground_truth"]
 
@@ -211,7 +220,7 @@ def _make_frames(numbers: np.ndarray, xyz: np.ndarray, coords: str, fps: float) 
 # --------------------------------------------------------------------------- reading
 
 
-def _frame_chunks(f: IO[bytes], size: int) -> Iterator[tuple[bytes, bool]]:
+def _frame_chunks(f: IO[bytes], size: int, path: os.PathLike[str]) -> Iterator[tuple[bytes, bool]]:
     """Chunks of complete lines, cut where possible before a frame's landmark 0: ``(chunk, at_eof)``."""
     carry = b""
     while True:
@@ -226,6 +235,8 @@ def _frame_chunks(f: IO[bytes], size: int) -> Iterator[tuple[bytes, bool]]:
         if cut == 0:
             cut = buf.rfind(b"\n") + 1
             if cut == 0:
+                if len(buf) > MAX_LINE:
+                    raise FormatError(f"{path}: a line longer than {MAX_LINE} bytes: not a recording?")
                 carry = buf
                 continue
         carry = buf[cut:]
@@ -346,7 +357,7 @@ class TxtReader(RecordingReader):
                 base = self._lines_before(offset)
             return base + skipped_lines + i
 
-        for chunk, at_eof in _frame_chunks(f, CHUNK_BYTES):
+        for chunk, at_eof in _frame_chunks(f, CHUNK_BYTES, self.path):
             arr = _fast_parse(chunk) if pending is None else None
             if arr is not None and arr[0, 0, 0] > last:
                 numbers = arr[:, 0, 0]
@@ -487,7 +498,7 @@ def read_ground_truth(path: str | os.PathLike[str]) -> Iterator[GroundTruthFrame
         current: GroundTruthFrame | None = None
         last = -1
         lineno = 0
-        for raw in f:
+        for raw in iter_lines(f, p):
             lineno += 1
             if not raw.strip():
                 continue
