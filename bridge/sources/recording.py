@@ -13,7 +13,9 @@ Positions (what ``frames_from(n)``, ``seek`` and ``state.position`` count):
 txt — the file's frame numbers (0-based, as the format defines); JSONL/CSV —
 the 0-based row index. Each frame's ``seq`` is its position, so a replay of a
 live recording whose counter did not start at 0 still seeks consistently; ``t``
-is kept as recorded (txt: ``frame / fps``), and the player paces by it.
+is kept as recorded (txt: ``frame / fps``), and the player paces by it;
+``captured_ns`` is when the frame was taken from the file (the wall clock of
+this replay, as for any source; the recorded capture times stay in the file).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Generator
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from ..errors import SourceError
@@ -96,30 +99,29 @@ class RecordingSource(SeekableSource):
         """Names of the joint angles the recording's frames carry (for ``hello``)."""
         return self.reader.info.angles
 
-    def _batches(self, start: int) -> Generator[list[PoseFrame], None, None]:
-        position = start
-        for batch in self.reader.batches_from(start):
-            if self._renumber:
-                out = []
-                for frame in batch:
-                    out.append(frame if frame.seq == position else frame.replace(seq=position))
-                    position += 1
-                batch = out
-            yield batch
-
     async def frames_from(self, start: int) -> AsyncIterator[PoseFrame]:
         """Frames from position ``start`` (clamped at 0) to the end, parsed a chunk at a time.
 
+        Each frame is stamped with ``captured_ns`` = now as it is taken from the
+        file (the recorded capture times stay in the file), so clients measure
+        the replay's own latency. JSONL/CSV frames get ``seq`` = their position.
         Yields control to the event loop after every chunk.
         """
-        batches = self._batches(max(0, start))
+        position = max(0, start)
+        batches = self.reader.batches_from(position)
+        renumber = self._renumber
         try:
             for batch in batches:
                 for frame in batch:
-                    yield frame
+                    seq = position if renumber else frame.seq
+                    # (direct construction: 2.5x cheaper than frame.replace(), which counts at --speed max)
+                    yield PoseFrame(seq, frame.t, time.time_ns(), frame.image, frame.world, frame.angles)
+                    position += 1
                 await asyncio.sleep(0)
         finally:
-            batches.close()
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
 
     async def aclose(self) -> None:
         self.reader.close()
