@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FormatError, UserError
-from .base import COORD_SETS, RecordingInfo, RecordingReader, RecordingWriter
+from .base import COORD_SETS, RecordingInfo, RecordingReader, RecordingWriter, one_coord_set
 from .csv import CsvReader, CsvWriter
 from .jsonl import JsonlReader, JsonlWriter
 from .txt import GroundTruthFrame, TxtReader, TxtWriter, read_ground_truth
@@ -110,16 +110,9 @@ def open_reader(
     kind = detect_format(path, fmt)
     if fps is not None and not fps > 0:
         raise UserError(f"fps must be > 0, got {fps}")
-    if kind == "txt":
-        if coords is not None and not isinstance(coords, str):
-            coords = tuple(coords)
-            if len(coords) != 1:
-                raise UserError("a txt recording holds one coordinate set: 'world' or 'image'")
-            coords = coords[0]
-        if coords not in (None, "world", "image"):
-            raise UserError(f"coordinate set must be 'world' or 'image', got {coords!r}")
-        return TxtReader(path, coords=coords or "world", fps=30.0 if fps is None else fps)
     try:
+        if kind == "txt":
+            return TxtReader(path, coords=one_coord_set(coords) or "world", fps=30.0 if fps is None else fps)
         if kind == "jsonl":
             return JsonlReader(path, coords=coords, fps=fps)
         return CsvReader(path, coords=coords, fps=fps)
@@ -149,12 +142,7 @@ def open_writer(
     kind = detect_format(path, fmt)
     try:
         if kind == "txt":
-            if coords is not None and not isinstance(coords, str):
-                seq = tuple(coords)
-                if len(seq) != 1:
-                    raise ValueError("a txt recording holds one coordinate set: 'world' or 'image'")
-                coords = seq[0]
-            return TxtWriter(path, coords=coords or "world")
+            return TxtWriter(path, coords=one_coord_set(coords) or "world")
         if kind == "jsonl":
             return JsonlWriter(path, coords=coords, fps=fps, source=source, angles=angles)
         return CsvWriter(path, coords=coords, angles=angles)

@@ -62,6 +62,30 @@ def warn_truncated(path: str | os.PathLike[str], lineno: int, what: str) -> None
     log.warning("%s:%d: %s ignored: the file ends there (was the writer interrupted?)", path, lineno, what)
 
 
+def is_float(text: str) -> bool:
+    """True when ``float(text)`` works."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def one_coord_set(coords: str | Sequence[str] | None) -> str | None:
+    """The one set a txt file holds: ``"world"``, ``"image"``, a one-item sequence of them, or ``None``.
+
+    Raises ``ValueError`` otherwise.
+    """
+    if coords is not None and not isinstance(coords, str):
+        names = tuple(coords)
+        if len(names) != 1:
+            raise ValueError("a txt recording holds one coordinate set: 'world' or 'image'")
+        coords = names[0]
+    if coords not in (None, "world", "image"):
+        raise ValueError(f"coordinate set must be 'world' or 'image', got {coords!r}")
+    return coords
+
+
 def normalize_coords(coords: str | Sequence[str] | None, default: tuple[str, ...]) -> tuple[str, ...]:
     """``"world"``, ``"image"``, a sequence of them, or ``None`` (-> ``default``), in :data:`COORD_SETS` order.
 

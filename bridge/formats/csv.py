@@ -41,6 +41,7 @@ from .base import (
     RecordingInfo,
     RecordingWriter,
     format_error,
+    is_float,
     normalize_coords,
 )
 from .base import json_loads as _loads
@@ -212,7 +213,7 @@ class CsvReader(LineRecordReader):
             try:
                 arr = np.array([float(v) if v else math.nan for v in values], dtype=np.float32)
             except ValueError:
-                k = next(k for k, v in enumerate(values) if v and not _is_float(v))
+                k = next(k for k, v in enumerate(values) if v and not is_float(v))
                 reason = f"column {landmark_columns(c)[k]!r}: not a number: {values[k]!r}"
                 raise format_error(self.path, lineno, reason, text) from None
             blocks[c] = arr.reshape(BLOCK_SHAPE)
@@ -248,11 +249,3 @@ class CsvReader(LineRecordReader):
             blocks[c] = block
         angles = {name: float(row[i]) for name, i in zip(self._angles, self._angle_cols, strict=True)} or None
         return PoseFrame(seq, float(t), captured, blocks["image"], blocks["world"], angles)
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

@@ -56,6 +56,7 @@ from .base import (
     RecordingReader,
     RecordingWriter,
     format_error,
+    is_float,
     iter_lines,
     json_loads,
     warn_truncated,
@@ -133,17 +134,31 @@ def _parse_line(line: str) -> tuple[int, str, tuple[float, float, float]]:
     try:
         x, y, z = (float(p) for p in parts)
     except ValueError:
-        bad = next(p for p in parts if not _is_float(p))
+        bad = next(p for p in parts if not is_float(p))
         raise _LineError(f"not a number: {bad.strip()!r}") from None
     return int(frame_s), key, (x, y, z)
 
 
-def _is_float(text: str) -> bool:
+def _line_frame(raw: bytes) -> int:
+    """The frame number of a line, cheaply (without parsing its numbers); -1 for a malformed line."""
+    number = raw[10 : raw.find(b",", 10)]
+    if raw.startswith(b"Landmark [") and number.isdigit():
+        return int(number)
     try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+        return _parse_line(raw.decode("utf-8", "replace"))[0]
+    except _LineError:
+        return -1
+
+
+def _next_frame_line(f: IO[bytes]) -> tuple[int, int] | None:
+    """(offset, frame number or -1) of the next non-blank line from ``f``'s position; ``None`` at the end."""
+    while True:
+        start = f.tell()
+        raw = f.readline(MAX_LINE)
+        if not raw:
+            return None
+        if raw.strip():
+            return start, _line_frame(raw)
 
 
 class _Pending:
@@ -270,58 +285,27 @@ class TxtReader(RecordingReader):
 
     # -- seeking
 
-    def _first_frame_at(self, f: IO[bytes], offset: int) -> tuple[int, int] | None:
-        """(line start, frame) of the first parseable line starting at or after ``offset``."""
-        f.seek(offset)
-        if offset:
-            f.readline()  # the rest of a line cut at offset
-        while True:
-            start = f.tell()
-            raw = f.readline()
-            if not raw:
-                return None
-            if not raw.strip():
-                continue
-            try:
-                return start, _parse_line(raw.decode("utf-8", "replace"))[0]
-            except _LineError:
-                return start, -1  # a bad line: let the sequential reader report it
-
     def _offset_of(self, f: IO[bytes], target: int) -> int:
         """Byte offset of the first line whose frame number is >= ``target`` (bisection)."""
         size = os.fstat(f.fileno()).st_size
         lo, hi = 0, size
         while hi - lo > _SEEK_WALK:
             mid = (lo + hi) // 2
-            found = self._first_frame_at(f, mid)
+            f.seek(mid)
+            f.readline()  # the rest of a line cut at mid
+            found = _next_frame_line(f)
             if found is None or found[1] < 0:
                 hi = mid
-                continue
-            start, frame = found
-            if frame < target:
-                lo = start
+            elif found[1] < target:
+                lo = found[0]
             else:
                 hi = mid
         # From a line before the target (or a frame's middle), walk to the target frame's first line.
         f.seek(lo)
-        while True:
-            start = f.tell()
-            raw = f.readline()
-            if not raw:
-                return start
-            if not raw.strip():
-                continue
-            comma = raw.find(b",", 10)
-            number = raw[10:comma]
-            if raw.startswith(b"Landmark [") and number.isdigit():  # the frame number, without parsing the rest
-                frame = int(number)
-            else:
-                try:
-                    frame = _parse_line(raw.decode("utf-8", "replace"))[0]
-                except _LineError:
-                    return start  # let the sequential reader report it
-            if frame >= target:
-                return start
+        while (found := _next_frame_line(f)) is not None:
+            if found[1] < 0 or found[1] >= target:  # a bad line: the sequential reader reports it
+                return found[0]
+        return size
 
     def _lines_before(self, offset: int) -> int:
         """Number of lines before byte ``offset`` (for error messages after a seek)."""
