@@ -155,7 +155,12 @@ def test_ctrl_c_keeps_every_frame_written_complete(media: Path, tmp_path: Path) 
             break
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=T(60))
+    try:
+        _, err = proc.communicate(timeout=T(60))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
     assert proc.returncode == 130, err
     assert f"interrupted; {out} is complete up to the last frame written" in err
     reader = open_reader(out)

@@ -17,7 +17,7 @@ from bridge.sources.recording import RecordingSource
 from tests.media import test_timeout
 from tests.streaming import client, collect, running_server
 from tests.test_formats import make_frames
-from tests.test_replay import _start_serve
+from tests.test_replay import _reap, _start_serve
 
 T = test_timeout
 
@@ -60,7 +60,7 @@ async def test_cli_record_live_demo_then_ctrl_c(tmp_path: Path, ext: str) -> Non
             got = await asyncio.wait_for(collect(ws, limit=45), T(20))
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=T(20))
+        _reap(proc, 20)
     assert proc.returncode == 0
     reader = open_reader(out)
     assert reader.count() >= 45 and not reader.truncated
@@ -85,7 +85,9 @@ async def test_kill_9_during_record_loses_at_most_the_frame_being_written(
             got = await asyncio.wait_for(collect(ws, limit=1500), T(30))
             os.kill(proc.pid, signal.SIGKILL)  # mid-stream, while frames are being written
     finally:
-        proc.wait(timeout=T(20))
+        if proc.poll() is None:
+            proc.kill()
+        _reap(proc, 20)
     assert proc.returncode == -signal.SIGKILL
     with caplog.at_level(logging.WARNING, logger="bridge.formats"):
         recorded = list(open_reader(out))  # reads without an error; a cut-off last frame is skipped

@@ -193,6 +193,16 @@ async def test_a_malformed_line_mid_file_is_reported_when_reached(tmp_path: Path
 # --------------------------------------------------------------------------- through the CLI
 
 
+def _reap(proc: subprocess.Popen[str], timeout: float) -> str:
+    """Wait for the server to exit and return its stderr; kill it (and fail) if it does not."""
+    try:
+        return proc.communicate(timeout=T(timeout))[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+
+
 def _start_serve(args: list[str]) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "bridge", "serve", *args, "--port", "0"],
@@ -218,7 +228,7 @@ async def test_cli_serve_replays_an_image_coordinate_txt_at_fps(tmp_path: Path) 
         async with client(url) as ws:
             got = await asyncio.wait_for(collect(ws), T(20))
     finally:
-        proc.wait(timeout=T(10))
+        _reap(proc, 10)
     assert proc.returncode == 0
     assert got.hello is not None
     assert got.hello.source.kind == "recording" and got.hello.source.fps == 60.0
@@ -271,7 +281,7 @@ async def test_cli_replay_of_a_file_with_a_bad_line_plays_up_to_it_then_exits_2(
         async with client(url) as ws:
             got = await asyncio.wait_for(collect(ws), T(20))
     finally:
-        _, err = proc.communicate(timeout=T(20))
+        err = _reap(proc, 20)
     assert [m.frame.seq for m in got.frames] == list(range(12)) and got.end is not None
     assert proc.returncode == 2
     assert f"pose-bridge: error: {path}:401: expected 3 numbers inside '( )', got 2: 'Landmark [12,4]: (1, 2)'" in err
