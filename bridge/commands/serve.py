@@ -74,7 +74,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # recordings (issue 4)
     group = parser.add_argument_group("recordings")
     group.add_argument(
-        "--fps", type=float, metavar="FPS", help="frame rate of a txt or CSV RECORDING (txt default 30; CSV: from t)"
+        "--fps",
+        type=float,
+        metavar="FPS",
+        help="frame rate of a txt RECORDING (default 30); for CSV, the rate announced in hello (default: from t)",
     )
     group.add_argument(
         "--coords",
