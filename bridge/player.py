@@ -180,9 +180,9 @@ class Player:
     def _publish(self, frame: PoseFrame) -> None:
         for transform in self.transforms:
             frame = transform(frame)
-        self.hub.publish(frame)
-        for sink in self.sinks:
+        for sink in self.sinks:  # recorders first: a frame any client saw is in the recording
             sink.write(frame)
+        self.hub.publish(frame)
         self.published += 1
         self.position = frame.seq + 1
 

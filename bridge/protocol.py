@@ -109,7 +109,11 @@ class FrameMessage:
 
 @dataclass(frozen=True, slots=True)
 class End:
-    """The stream is over: ``frames`` frames were produced. ``reason``: ``eof`` or ``shutdown``."""
+    """The stream is over: ``frames`` frames were produced.
+
+    ``reason``: ``eof`` (the source ended), ``shutdown`` (the server is stopping) or
+    ``error`` (the source failed; an ``error`` message with code ``source_error`` came first).
+    """
 
     frames: int
     reason: str = "eof"
@@ -187,7 +191,7 @@ Control = Ping | Pause | Resume | Seek | SetSpeed
 Message = Hello | FrameMessage | End | Error | Pong | State | Ping | Pause | Resume | Seek | SetSpeed | Unknown
 
 #: Error codes used in ``error`` messages.
-ERROR_CODES = ("bad_message", "unknown_type", "unknown_op", "bad_value", "not_supported")
+ERROR_CODES = ("bad_message", "unknown_type", "unknown_op", "bad_value", "not_supported", "source_error")
 
 
 # --------------------------------------------------------------------------- encoding

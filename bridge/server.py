@@ -149,11 +149,14 @@ class PoseServer:
     async def run(self) -> int:
         """Play the source to the end (or until :meth:`shutdown`), then close every client.
 
-        Returns the number of frames published.
+        Returns the number of frames published. When the source fails mid-stream
+        (an unreadable frame, a malformed recording line), every client gets an
+        ``error`` (code ``source_error``) and ``end`` with reason ``error``, and the
+        exception is re-raised for the caller (the CLI exits 2 for a UserError).
         """
         if self._server is None:
             await self.start()
-        reason = "eof"
+        end_reason = "eof"
         try:
             await self._enough_clients.wait()
             if not self._shutdown_requested:
@@ -164,10 +167,14 @@ class PoseServer:
                     if not self._shutdown_requested:
                         raise
             if self._shutdown_requested:
-                reason = "shutdown"
+                end_reason = "shutdown"
+        except Exception as exc:
+            end_reason = "error"
+            self.hub.send_all(Error("source_error", f"the source failed: {exc}"))
+            raise
         finally:
             self.player.close_sinks()
-            await self._finish(End(self.player.published, reason))
+            await self._finish(End(self.player.published, end_reason))
         return self.player.published
 
     def shutdown(self) -> None:

@@ -17,6 +17,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from bridge import __version__, skeleton
 from bridge import protocol as P
+from bridge.errors import FormatError
 from tests.media import test_timeout
 from tests.streaming import (
     ListSource,
@@ -343,3 +344,52 @@ def test_encoded_frame_is_stamped_per_client() -> None:
         assert P.decode(a) == P.FrameMessage(frame, 1)
         assert P.decode(b) == P.FrameMessage(frame, 2**63)
     assert np.array_equal(P.decode(P.encode_frame(frame, P.WireFormat.MSGPACK).stamp(5)).frame.world, frame.world)
+
+
+class _FailingSource(PlainListSource):
+    """Yields a few frames, then fails like a recording with a malformed line."""
+
+    async def frames_from(self, start: int):  # type: ignore[no-untyped-def,override]
+        async for frame in super().frames_from(start):
+            yield frame
+        raise FormatError("walk.txt, line 67: expected 'Landmark [FRAME,INDEX]: (x, y, z)': 'garbage'")
+
+
+async def test_a_source_failing_mid_stream_tells_every_client() -> None:
+    frames = synthetic_frames(5)
+    async with running_server(_FailingSource(frames), speed=None, wait_clients=2) as srv:
+        conns = [await client(srv.url, f).__aenter__() for f in (P.WireFormat.MSGPACK, P.WireFormat.JSON)]
+        results = await asyncio.wait_for(asyncio.gather(*(collect(c) for c in conns)), T(10))
+        with pytest.raises(FormatError):
+            await srv.task
+    for got in results:
+        assert_same_frames(got.frames, frames)
+        errors = [m for m in got.others if isinstance(m, P.Error)]
+        assert len(errors) == 1 and errors[0].code == "source_error" and "walk.txt, line 67" in errors[0].message
+        assert got.end == P.End(frames=5, reason="error")
+        assert got.close_code == 1000
+
+
+async def test_recorders_get_each_frame_before_the_clients() -> None:
+    order: list[str] = []
+
+    class Sink:
+        def write(self, frame) -> None:  # type: ignore[no-untyped-def]
+            order.append(f"sink {frame.seq}")
+
+        def close(self) -> None:
+            order.append("closed")
+
+    frames = synthetic_frames(3)
+    async with running_server(PlainListSource(frames), speed=None, wait_clients=1, sinks=[Sink()]) as srv:
+        hub = srv.server.hub
+        publish = hub.publish
+
+        def traced(frame) -> None:  # type: ignore[no-untyped-def]
+            order.append(f"clients {frame.seq}")
+            publish(frame)
+
+        hub.publish = traced  # type: ignore[method-assign]
+        async with client(srv.url) as ws:
+            await asyncio.wait_for(collect(ws), T(10))
+    assert order == ["sink 0", "clients 0", "sink 1", "clients 1", "sink 2", "clients 2", "closed"]
