@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -143,6 +144,9 @@ async def _serve(args: argparse.Namespace) -> int:
             player, hello_for(args, source), host=args.host, port=args.port, wait_clients=args.wait_clients
         )
         port = await server.start()
+        # Everything loaded so far (MediaPipe, numpy, the model's Python objects) lives for the whole run:
+        # keep it out of the garbage collector's full scans, which would otherwise pause the stream.
+        gc.freeze()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, server.shutdown)
