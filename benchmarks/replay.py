@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> None:
         "landmarks, both coordinate sets for JSONL/CSV (world only for txt), every 10th frame without a detection.",
         f"Best and median of {RUNS} runs each (the machine is shared: other work only slows a run down, so the best",
         f"run is the machine's capability). JSON/number parser: {json_parser()}; the row *without orjson* shows",
-        "the standard library's json instead (orjson is an optional speed-up of the readers).",
+        "the standard library's json instead (the readers' fallback when orjson, a dependency, is missing).",
         "",
         "| format | frames | file MiB | parse only (frames/s) | served, best (frames/s) | served, median |",
         "|---|---:|---:|---:|---:|---:|",

@@ -95,8 +95,8 @@ public sealed class Show_Skeleton : MonoBehaviour
     [Tooltip("Width of the bone lines (scene units).")]
     [SerializeField] float _boneWidth = 0.02f;
 
-    [SerializeField] Color _leftColor = new Color(0.20f, 0.55f, 1.00f);
-    [SerializeField] Color _rightColor = new Color(1.00f, 0.45f, 0.15f);
+    [SerializeField] Color _leftColor = new Color(1.00f, 0.45f, 0.15f);
+    [SerializeField] Color _rightColor = new Color(0.20f, 0.55f, 1.00f);
     [SerializeField] Color _centerColor = new Color(0.90f, 0.90f, 0.90f);
 
     [Tooltip("Optional material for the generated spheres (default: the render pipeline's default material).")]
