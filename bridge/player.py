@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Protocol
 
 from .errors import ProtocolError
@@ -145,10 +145,9 @@ class Player:
                 return True
             await self._wait_change(delay)
 
-    def _iterate(self, start: int):  # type: ignore[no-untyped-def]
-        if isinstance(self.source, SeekableSource):
-            return self.source.frames_from(start)
-        return self.source.frames()
+    def _iterate(self, start: int) -> AsyncGenerator[PoseFrame, None]:
+        frames = self.source.frames_from(start) if isinstance(self.source, SeekableSource) else self.source.frames()
+        return frames  # type: ignore[return-value]  # sources are async generators (closed on seek/stop)
 
     async def run(self) -> int:
         """Play until the source ends (without ``loop``) or :meth:`stop`; returns frames published."""

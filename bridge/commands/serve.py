@@ -169,5 +169,3 @@ def run(args: argparse.Namespace) -> int:
         return asyncio.run(_serve(args))
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
         return 0
-    except UserError:
-        raise
