@@ -6,10 +6,15 @@ import argparse
 import dataclasses
 import json
 import math
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ._options import add_estimator_arguments, estimator_options, non_negative_int
+
+if TYPE_CHECKING:
+    from ..evaluation.study import StudyRow
 
 HELP = "camera placement study: evaluate BlazePose from many camera positions, rank them"
 DESCRIPTION = """\
@@ -26,7 +31,12 @@ Each configuration: r, azimuth (around y from +z towards +x), elevation (above t
 plane); mpjpe with the ground truth rotated into the camera's frame (camera looking at the root,
 y up); pa_mpjpe; frames evaluated/missing; detection rate. Best = lowest pa_mpjpe, then mpjpe.
 --out DIR: study.csv, best.csv, per_joint.csv, study.json, heatmaps per radius, error vs radius,
-per-joint error by view, camera positions around the skeleton. See docs/evaluation.md."""
+per-joint error by view, camera positions around the skeleton. See docs/evaluation.md.
+
+A configuration whose video, prediction or truth cannot be read or decoded does not stop the study:
+it is a failed row (an 'error' column with the message, no metrics, never among the best), with a
+warning, and a one-line summary at the end. Exit status 2 only when every configuration failed
+(or at once for a bad manifest, a missing model, or bad options)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +72,11 @@ def run(args: argparse.Namespace) -> int:
         return read_poses(c.prediction)
 
     study = run_study(configs, joint_map, load_prediction, read_truth)
+    failed = study.failed
+    if failed:
+        print(f"pose-bridge: {_failure_summary(failed, len(study.rows))}", file=sys.stderr)
+    if len(failed) == len(study.rows):
+        raise UserError(f"every configuration of {args.manifest} failed; the first: {failed[0].error}")
     if args.out:
         try:
             write_outputs(study, args.out, args.best)
@@ -81,12 +96,24 @@ def run(args: argparse.Namespace) -> int:
             f"{i:>4}  {r.name[:15]:<16}{r.r:>7.2f}{r.azimuth:>8.1f}{r.elevation:>7.1f}{r.frames:>8}"
             f"{r.frames_missing:>8}{_mm(r.mpjpe):>10}{_mm(r.pa_mpjpe):>13}{r.detection_rate:>10.0%}"
         )
-    failed = sum(1 for r in study.rows if not math.isfinite(r.pa_mpjpe))
+    empty = sum(1 for r in study.rows if not r.error and not math.isfinite(r.pa_mpjpe))
+    if empty:
+        print(f"{empty} configuration(s) had no frame to evaluate")
     if failed:
-        print(f"{failed} configuration(s) had no frame to evaluate")
+        print(f"{len(failed)} configuration(s) failed (no metrics):")
+        print(f"{'name':<16}error")
+        for r in failed:
+            print(f"{r.name[:15]:<16}{r.error}")
     if args.out:
         print(f"written to {args.out}/")
     return 0
+
+
+def _failure_summary(failed: list[StudyRow], total: int, show: int = 3) -> str:
+    """``N of M configurations failed: name (message); ...`` on one line, the first ``show`` named."""
+    listed = "; ".join(f"{r.name} ({r.error})" for r in failed[:show])
+    more = f"; and {len(failed) - show} more" if len(failed) > show else ""
+    return f"{len(failed)} of {total} configurations failed: {listed}{more}"
 
 
 def _mm(v: float) -> str:

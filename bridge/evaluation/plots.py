@@ -165,7 +165,11 @@ def _metric(rows: Sequence[StudyRow], name: str) -> np.ndarray:
 
 
 def heatmaps(rows: Sequence[StudyRow], out: Path, decimals: int = 3) -> list[Path]:
-    """Per radius: azimuth x elevation grids of PA-MPJPE and MPJPE (grey: no frame evaluated)."""
+    """Per radius: azimuth x elevation grids of PA-MPJPE and MPJPE (grey: no frame evaluated).
+
+    A failed configuration (``error`` set: its files could not be loaded) keeps its cell on the
+    axes but leaves it grey, and never overwrites an evaluated configuration at the same position.
+    """
     paths = []
     radii = sorted({round(r.r, decimals) for r in rows})
     for radius in radii:
@@ -176,6 +180,8 @@ def heatmaps(rows: Sequence[StudyRow], out: Path, decimals: int = 3) -> list[Pat
         for col, metric in enumerate(("pa_mpjpe", "mpjpe")):
             grid = np.full((len(el), len(az)), np.nan)
             for r in sel:
+                if r.error:
+                    continue
                 grid[el.index(round(r.elevation, decimals)), az.index(round(r.azimuth, decimals))] = getattr(r, metric)
             norm = _norm(_metric(rows, metric))
             ax = fig.add_subplot(1, 2, col + 1)
@@ -198,7 +204,8 @@ def heatmaps(rows: Sequence[StudyRow], out: Path, decimals: int = 3) -> list[Pat
 
 
 def error_vs_radius(rows: Sequence[StudyRow], path: Path, decimals: int = 3) -> Path:
-    """Mean over views (line) and best/worst view (band) of each metric against the radius."""
+    """Mean over views (line) and best/worst view (band) of each metric against the radius (failed rows left out)."""
+    rows = [r for r in rows if not r.error]
     radii = sorted({round(r.r, decimals) for r in rows})
     fig = Figure(figsize=(7, 4.5))
     ax = fig.add_subplot()
@@ -224,7 +231,11 @@ def error_vs_radius(rows: Sequence[StudyRow], path: Path, decimals: int = 3) -> 
 
 
 def per_joint_by_view(rows: Sequence[StudyRow], joints: Sequence[str], path: Path, decimals: int = 1) -> Path:
-    """Each joint's PA-MPJPE against azimuth and against elevation (averaged over the other coordinates)."""
+    """Each joint's PA-MPJPE against azimuth and against elevation (averaged over the other coordinates).
+
+    Failed configurations (``error`` set) are left out: an azimuth or elevation seen only by them has no column.
+    """
+    rows = [r for r in rows if not r.error]
     fig = Figure(figsize=(12, 0.42 * len(joints) + 2.5))
     for col, coord in enumerate(("azimuth", "elevation")):
         values = sorted({round(getattr(r, coord), decimals) for r in rows})
@@ -259,7 +270,8 @@ def camera_positions(
     """Camera positions around the ground-truth skeleton (root at the origin), red -> green by PA-MPJPE.
 
     Plotted with Unity's y up (matplotlib's vertical axis). The ``best`` configurations are
-    marked with a black ring and their rank. Cameras without an evaluated frame are grey crosses.
+    marked with a black ring and their rank. Cameras without an evaluated frame are grey crosses;
+    failed configurations (``error`` set: files that could not be loaded) are red crosses. Both are in the legend.
     """
     fig = Figure(figsize=(8, 7.5))
     ax = fig.add_subplot(projection="3d")
@@ -268,11 +280,20 @@ def camera_positions(
             ax.plot(skeleton[[a, b], 0], skeleton[[a, b], 2], skeleton[[a, b], 1], color="0.2", lw=2)
     pos = np.array([[r.camera[0], r.camera[1], r.camera[2]] for r in rows], dtype=float).reshape(-1, 3)
     err = _metric(rows, "pa_mpjpe")
-    ok = np.isfinite(err)
-    norm = _norm(err)
+    failed = np.array([bool(r.error) for r in rows], dtype=bool)
+    ok = np.isfinite(err) & ~failed
+    none = ~ok & ~failed  # loaded, but no frame evaluated
+    norm = _norm(err[ok])
     ax.scatter(pos[ok, 0], pos[ok, 2], pos[ok, 1], c=CMAP(norm(err[ok])), s=45, depthshade=False, edgecolors="0.3")
-    if (~ok).any():
-        ax.scatter(pos[~ok, 0], pos[~ok, 2], pos[~ok, 1], color="0.6", marker="x", s=30, label="nothing evaluated")
+    if none.any():
+        ax.scatter(pos[none, 0], pos[none, 2], pos[none, 1], color="0.6", marker="x", s=30, label="nothing evaluated")
+    if failed.any():
+        ax.scatter(
+            pos[failed, 0], pos[failed, 2], pos[failed, 1], color="tab:red", marker="x", s=60, linewidths=2,
+            label=f"failed to load ({int(failed.sum())})",
+        )  # fmt: skip
+    if none.any() or failed.any():
+        ax.legend(loc="upper left")
     ranked = sorted((i for i in range(len(rows)) if ok[i]), key=lambda i: (err[i], rows[i].mpjpe))[:best]
     for rank, i in enumerate(ranked, 1):
         ax.scatter(pos[i, 0], pos[i, 2], pos[i, 1], s=180, facecolors="none", edgecolors="black", linewidths=2)

@@ -22,6 +22,13 @@ in the camera's frame (the truth rotated into it, as Human3.6M does), so each vi
 error shows; ``pa_mpjpe`` is view-independent. The best configurations are those with the
 lowest ``pa_mpjpe`` (ties: lowest ``mpjpe``); configurations where no frame could be
 evaluated rank last.
+
+A configuration whose prediction or truth cannot be loaded (an unreadable or undecodable
+video, a malformed recording: :class:`~bridge.errors.SourceError` or
+:class:`~bridge.errors.FormatError`) does not stop the study: it becomes a row with
+``error`` set (the one-line message) and no metrics, and is never among the best. Errors
+that apply to every configuration (:class:`~bridge.errors.ModelMissingError`, any other
+:class:`~bridge.errors.UserError`) still stop the study at once.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import UserError
+from ..errors import FormatError, SourceError, UserError
 from ..frame import PoseFrame
 from .geometry import to_spherical
 from .joints import JointMap
@@ -64,7 +71,11 @@ STUDY_COLUMNS = (
     "mpjpe",
     "pa_mpjpe",
     "detection_rate",
+    "error",
 )
+
+#: The errors that fail one configuration (its files), not the whole study.
+CONFIGURATION_ERRORS: tuple[type[UserError], ...] = (SourceError, FormatError)
 
 
 @dataclass(frozen=True)
@@ -171,22 +182,35 @@ def read_manifest(path: str | Path) -> list[Configuration]:
 
 @dataclass
 class StudyRow:
-    """The result for one configuration (errors in meters, NaN when no frame was evaluated)."""
+    """The result for one configuration (errors in meters, NaN when no frame was evaluated).
+
+    ``error`` is empty for an evaluated configuration. For one whose files could not be loaded
+    it is the one-line message; then ``frames`` and ``frames_missing`` are ``None``, the metrics
+    NaN and ``per_joint`` empty (see :meth:`failed`).
+    """
 
     name: str
     camera: tuple[float, float, float]
     r: float
     azimuth: float
     elevation: float
-    frames: int
-    frames_missing: int
+    frames: int | None
+    frames_missing: int | None
     mpjpe: float
     pa_mpjpe: float
     detection_rate: float
     per_joint: dict[str, dict[str, float]] = field(default_factory=dict)
+    error: str = ""
+
+    @classmethod
+    def failed(cls, config: Configuration, error: str) -> StudyRow:
+        """The row of a configuration whose prediction or truth could not be loaded."""
+        r, az, el = config.spherical
+        nan = float("nan")
+        return cls(config.name, config.camera, r, az, el, None, None, nan, nan, nan, error=error)
 
     def as_dict(self) -> dict[str, Any]:
-        """One ``study.csv`` row / JSON configuration; NaN becomes ``None``."""
+        """One ``study.csv`` row / JSON configuration; NaN becomes ``None``, ``error`` is last ("" when fine)."""
         d: dict[str, Any] = {
             "name": self.name,
             "r": self.r,
@@ -200,19 +224,22 @@ class StudyRow:
             "mpjpe": self.mpjpe,
             "pa_mpjpe": self.pa_mpjpe,
             "detection_rate": self.detection_rate,
+            "error": self.error,
         }
         return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
 
 
 def rank_key(row: StudyRow) -> tuple[int, float, float]:
-    """Sort key of the ranking: evaluated first, then lowest ``pa_mpjpe``, then lowest ``mpjpe``."""
-    ok = math.isfinite(row.pa_mpjpe)
-    return (0 if ok else 1, row.pa_mpjpe if ok else 0.0, row.mpjpe if math.isfinite(row.mpjpe) else math.inf)
+    """Sort key of the ranking: evaluated first, then lowest ``pa_mpjpe``, then lowest ``mpjpe``; failed rows last."""
+    ok = math.isfinite(row.pa_mpjpe) and not row.error
+    rank = 0 if ok else 2 if row.error else 1
+    return (rank, row.pa_mpjpe if ok else 0.0, row.mpjpe if math.isfinite(row.mpjpe) else math.inf)
 
 
 def best(rows: Iterable[StudyRow], n: int) -> list[StudyRow]:
-    """The ``n`` best configurations (see :func:`rank_key`); configurations without any evaluated frame are left out."""
-    return [r for r in sorted(rows, key=rank_key) if math.isfinite(r.pa_mpjpe)][: max(n, 0)]
+    """The ``n`` best configurations (see :func:`rank_key`); failed configurations and those without any evaluated
+    frame are left out."""
+    return [r for r in sorted(rows, key=rank_key) if math.isfinite(r.pa_mpjpe) and not r.error][: max(n, 0)]
 
 
 @dataclass
@@ -224,6 +251,11 @@ class Study:
     summary: tuple[str, ...]
     skeleton: np.ndarray | None = None
     landmarks: tuple[int, ...] = ()
+
+    @property
+    def failed(self) -> list[StudyRow]:
+        """The configurations whose files could not be loaded, in manifest order."""
+        return [r for r in self.rows if r.error]
 
     def to_json(self, n_best: int) -> dict[str, Any]:
         return {
@@ -239,7 +271,11 @@ TruthLoader = Callable[[Path, JointMap], tuple[Skeletons, JointMap]]
 
 
 class _Cache:
-    """The last few loaded files, so a single-video study runs BlazePose once, not once per row."""
+    """The last few loaded files, so a single-video study runs BlazePose once, not once per row.
+
+    A load that failed with one of :data:`CONFIGURATION_ERRORS` is remembered too and raised
+    again, so a bad video shared by many rows is not decoded (and run through BlazePose) again.
+    """
 
     def __init__(self, size: int = 4) -> None:
         self.size = size
@@ -248,11 +284,17 @@ class _Cache:
     def get(self, key: Any, load: Callable[[], Any]) -> Any:
         if key in self.items:
             self.items.move_to_end(key)
-            return self.items[key]
-        value = load()
-        self.items[key] = value
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
+            value = self.items[key]
+        else:
+            try:
+                value = load()
+            except CONFIGURATION_ERRORS as exc:
+                value = exc
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        if isinstance(value, CONFIGURATION_ERRORS):
+            raise value
         return value
 
 
@@ -277,7 +319,12 @@ def run_study(
     *,
     progress: bool | None = None,
 ) -> Study:
-    """Evaluate every configuration, with a progress bar (``progress=None``: only on a terminal)."""
+    """Evaluate every configuration, with a progress bar (``progress=None``: only on a terminal).
+
+    A configuration whose prediction or truth raises :class:`~bridge.errors.SourceError` or
+    :class:`~bridge.errors.FormatError` is logged (one warning) and becomes a failed row
+    (:meth:`StudyRow.failed`); the study goes on. Any other error propagates.
+    """
     from tqdm import tqdm
 
     pred_cache, truth_cache = _Cache(), _Cache()
@@ -288,10 +335,16 @@ def run_study(
     summary: tuple[str, ...] = ()
     bar = tqdm(configs, desc="study", unit="config", disable=None if progress is None else not progress)
     for config in bar:
-        truth, jm = truth_cache.get(config.truth, partial(load_truth, config.truth, joint_map))
-        source = str(config.video or config.prediction)
-        key = (source, jm.landmarks, config.frame is None)
-        pred = pred_cache.get(key, partial(_load_skeletons, load_prediction, config, jm, source))
+        try:
+            truth, jm = truth_cache.get(config.truth, partial(load_truth, config.truth, joint_map))
+            source = str(config.video or config.prediction)
+            key = (source, jm.landmarks, config.frame is None)
+            pred = pred_cache.get(key, partial(_load_skeletons, load_prediction, config, jm, source))
+        except CONFIGURATION_ERRORS as exc:
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            log.warning("configuration %r (manifest line %d) failed, skipped: %s", config.name, config.line, message)
+            rows.append(StudyRow.failed(config, message))
+            continue
         ev = evaluate_configuration(config, pred, truth, jm)
         considered = pred.select([config.frame]) if config.frame is not None else pred
         r, az, el = config.spherical
@@ -351,7 +404,7 @@ def write_outputs(study: Study, out: Path, n_best: int) -> list[Path]:
     written.append(_write_csv(out / "per_joint.csv", per_joint_rows, ("name", "joint", "mpjpe", "pa_mpjpe")))
     (out / "study.json").write_text(json.dumps(study.to_json(n_best), indent=1, allow_nan=False) + "\n")
     written.append(out / "study.json")
-    if any(math.isfinite(r.pa_mpjpe) for r in study.rows):
+    if any(math.isfinite(r.pa_mpjpe) and not r.error for r in study.rows):
         written += plots.heatmaps(study.rows, out)
         written.append(plots.error_vs_radius(study.rows, out / "error_vs_radius.png"))
         written.append(plots.per_joint_by_view(study.rows, study.joints, out / "per_joint_by_view.png"))
