@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import SourceError
 from ..estimator import EstimatorOptions
 from ..frame import PoseFrame
 from .joints import JointMap
@@ -24,9 +24,9 @@ log = logging.getLogger("bridge.evaluation.loading")
 
 def _require(path: Path, what: str) -> None:
     if not path.exists():
-        raise UserError(f"{what} not found: {path}")
+        raise SourceError(f"{what} not found: {path}")
     if path.is_dir():
-        raise UserError(f"{what} is a directory, not a file: {path}")
+        raise SourceError(f"{what} is a directory, not a file: {path}")
 
 
 def iter_poses(path: str | Path, what: str = "prediction") -> Iterator[PoseFrame]:
@@ -58,7 +58,7 @@ def is_bone_file(path: str | Path) -> bool:
                     key = inside.partition(",")[2].strip()
                     return bool(key) and not key.lstrip("-").isdigit()
     except OSError as exc:
-        raise UserError(f"cannot read {p}: {exc.strerror or exc}") from None
+        raise SourceError(f"cannot read {p}: {exc.strerror or exc}") from None
     return False
 
 
