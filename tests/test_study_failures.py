@@ -256,3 +256,20 @@ def test_failed_row_as_dict() -> None:
     d = StudyRow.failed(c, "p.jsonl:1: not valid JSON: 'x'").as_dict()
     assert d["error"] == "p.jsonl:1: not valid JSON: 'x'" and list(d)[-1] == "error"
     assert all(d[m] is None for m in METRICS) and d["r"] == pytest.approx(3.0)
+
+
+def test_an_unwritable_out_is_refused_before_any_work(
+    sweep: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bridge.evaluation.study as study_module
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the study ran before --out was checked")
+
+    monkeypatch.setattr(study_module, "run_study", must_not_run)
+    good_manifest, _ = sweep
+    blocker = good_manifest.parent / "a_file"
+    blocker.write_text("not a directory\n")
+    assert main(["study", str(good_manifest), "--out", str(blocker / "report")]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write to {blocker / 'report'}: {blocker} is a file, not a directory" in err

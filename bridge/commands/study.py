@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +51,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_estimator_arguments(parser)
 
 
+def _check_writable(out: Path) -> None:
+    """Raise UserError when ``out`` could not be created or written (checked on its nearest existing ancestor)."""
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise UserError(f"cannot write to {out}: {probe} is a file, not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write to {out}: {probe} is not writable")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..evaluation import default_joint_map, load_joint_map
     from ..evaluation.loading import extract_video, read_poses, read_truth
@@ -58,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
 
     configs = read_manifest(args.manifest)
     joint_map = load_joint_map(args.joints) if args.joints else default_joint_map()
+    if args.out:
+        _check_writable(Path(args.out))  # before hours of work, not after
 
     options = estimator_options(args)
     options.validate()
