@@ -119,8 +119,8 @@ async def test_stalled_client_costs_the_others_nothing(speed: float | None) -> N
         started = time.monotonic()
         results = await asyncio.wait_for(asyncio.gather(*(collect(r) for r in readers)), T(60))
         elapsed = time.monotonic() - started
-        stalled_relays = [r for r in srv.server.hub.relays if r.connection.remote_address[1]
-                          == stalled.local_address[1]]
+        port = stalled.local_address[1]
+        stalled_relay = next(r for r in list(srv.server.hub.relays) if r.connection.remote_address[1] == port)
         for r in readers:
             await r.close()
         await stalled.close()
@@ -130,8 +130,9 @@ async def test_stalled_client_costs_the_others_nothing(speed: float | None) -> N
     if speed is not None:
         # 60 frames at 10x speed = 0.2 s of media: the stalled client must not slow the stream down.
         assert elapsed < 0.2 + T(2.0)
-    # The stalled client took much less than everything; the rest was dropped for it, and counted.
-    assert stalled_relays == [] or stalled_relays[0].sent + stalled_relays[0].dropped <= n
+    if speed is None:
+        # 1500 frames (2 MB) cannot fit the stalled client's buffers: it was sent part, the rest dropped and counted
+        assert stalled_relay.dropped > 0 and stalled_relay.sent < n, (stalled_relay.sent, stalled_relay.dropped)
 
 
 async def test_stalled_client_drops_are_counted_and_logged(caplog: pytest.LogCaptureFixture) -> None:
