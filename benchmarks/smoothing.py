@@ -30,7 +30,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._report import machine, write_section  # noqa: E402
 from bridge.estimator import Estimator  # noqa: E402
 from bridge.frame import PoseFrame  # noqa: E402
 from bridge.smoothing import DEFAULT_BETA, DEFAULT_D_CUTOFF, DEFAULT_MIN_CUTOFF, PoseSmoother  # noqa: E402
@@ -169,18 +169,6 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
 
 
-def update_docs(text: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    begin, end = f"<!-- BEGIN {SECTION} -->", f"<!-- END {SECTION} -->"
-    block = f"{begin}\n{text.rstrip()}\n{end}"
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    if begin in old and end in old:
-        new = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, old, flags=re.S)
-    else:
-        new = old.rstrip() + "\n\n" + block + "\n"
-    path.write_text(new)
-
-
 def still_clips(media: Path, tmp: Path, frames: int, noise: float) -> list[Clip]:
     out = []
     for photo in ("basketball1.png", "messi5.jpg"):
@@ -259,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join([
         "## Smoothing (One Euro filter, `--smooth`)",
         "",
+        f"Machine: {machine()}.",
+        "",
         "`python benchmarks/smoothing.py` — real BlazePose (model_complexity=1, MediaPipe's own smoothing on, as "
         "`serve` runs it) on real photos made into 30 fps videos; the filter applied to the landmark stream as "
         f"`serve --smooth` does, with {params} (the defaults). Still clips: {args.frames} frames of one photo "
@@ -295,8 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text)
     if not args.no_docs:
-        update_docs(text, ROOT / "docs" / "benchmarks.md")
-        print(f"\nupdated {ROOT / 'docs' / 'benchmarks.md'} (section {SECTION})")
+        print(f"\nupdated {write_section(SECTION, text)} (section {SECTION})")
     return 0
 
 
