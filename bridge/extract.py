@@ -33,9 +33,9 @@ from types import TracebackType
 from typing import Any
 
 from .errors import UserError
-from .estimator import EstimatorOptions
 from .formats import RecordingWriter, detect_format, open_writer
 from .frame import PoseFrame
+from .pose.engine import EstimatorOptions
 from .protocol import SourceInfo
 from .sources.video import VideoSource, parse_webcam
 

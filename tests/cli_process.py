@@ -14,15 +14,15 @@ from tests.media import ROOT, test_timeout
 _URL = re.compile(r"ws://127\.0\.0\.1:(\d+)/")
 
 
-def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bridge ARGS`` to completion."""
+def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bridge ARGS`` to completion (``env``: variables added to this process's)."""
     return subprocess.run(
         [sys.executable, "-m", "bridge", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=test_timeout(timeout),
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
 
 

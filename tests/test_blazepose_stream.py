@@ -1,6 +1,6 @@
 """Real BlazePose on real photos of people, through the real server, to real websockets clients.
 
-The reference is MediaPipe's own Pose solution run directly on the same decoded
+The reference is MediaPipe's own PoseLandmarker run directly on the same decoded
 frames: what clients receive must equal it to float32 precision.
 """
 
@@ -13,6 +13,8 @@ import cv2
 import mediapipe as mp
 import numpy as np
 import pytest
+from mediapipe.tasks.python.core.base_options import BaseOptions
+from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
 from bridge import protocol as P
 from bridge.sources.video import VideoSource
@@ -22,31 +24,41 @@ from tests.streaming import client, collect, running_server
 pytestmark = pytest.mark.blazepose
 
 
-def mediapipe_reference(video: Path) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
-    """Run mediapipe.solutions.pose directly (video mode, default settings) on every frame."""
+def mediapipe_reference(video: Path, model: Path) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
+    """Run MediaPipe's PoseLandmarker directly (VIDEO mode, default settings) on every decoded frame,
+    frame i at ``round(i / fps * 1000)`` ms, as the engine documents."""
     out: list[tuple[np.ndarray | None, np.ndarray | None]] = []
     cap = cv2.VideoCapture(str(video))
-    with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=True) as pose:
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    options = PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(model)), running_mode=RunningMode.VIDEO
+    )
+    with PoseLandmarker.create_from_options(options) as landmarker:
+        i = 0
         while True:
             ok, bgr = cap.read()
             if not ok:
                 break
-            result = pose.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-            if result.pose_landmarks is None:
+            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            result = landmarker.detect_for_video(
+                mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), round(i / fps * 1000)
+            )
+            i += 1
+            if not result.pose_landmarks:
                 out.append((None, None))
                 continue
 
             def rows(lms):  # type: ignore[no-untyped-def]
-                return np.array([(lm.x, lm.y, lm.z, lm.visibility) for lm in lms.landmark], dtype=np.float32)
+                return np.array([(p.x, p.y, p.z, p.visibility, p.presence) for p in lms], dtype=np.float32)
 
-            out.append((rows(result.pose_landmarks), rows(result.pose_world_landmarks)))
+            out.append((rows(result.pose_landmarks[0]), rows(result.pose_world_landmarks[0])))
     cap.release()
     return out
 
 
 @pytest.fixture(scope="module")
-def reference(person_video: Path) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
-    return mediapipe_reference(person_video)
+def reference(person_video: Path, pose_model: Path) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
+    return mediapipe_reference(person_video, pose_model)
 
 
 @pytest.mark.parametrize("fmt", [P.WireFormat.MSGPACK, P.WireFormat.JSON])
@@ -72,9 +84,8 @@ async def test_streamed_landmarks_equal_mediapipe(person_video: Path, reference,
             continue
         detected += 1
         assert frame.image is not None and frame.world is not None
-        np.testing.assert_array_equal(frame.image[:, :4], ref_image)
-        np.testing.assert_array_equal(frame.world[:, :4], ref_world)
-        assert (frame.image[:, 4] == 1.0).all()  # legacy Pose leaves presence unset: 1.0 for a detected pose
+        np.testing.assert_array_equal(frame.image, ref_image)  # x, y, z, visibility and presence
+        np.testing.assert_array_equal(frame.world, ref_world)
     assert detected >= 55  # a person is in every frame
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from bridge import protocol as P
-from bridge.estimator import model_path
 from tests.cli_process import ServeProcess, run_cli
 from tests.media import test_timeout
 from tests.streaming import client, collect
@@ -102,6 +101,8 @@ def test_port_in_use() -> None:
         (["serve", "--speed", "0"], "speed must be a number > 0 or 'max'"),
         (["serve", "--port", "70000"], "port must be a number 0-65535"),
         (["serve", "--model-complexity", "5"], "invalid choice"),
+        (["serve", "--model", "huge"], "expected lite, full, heavy or a .task file, got 'huge'"),
+        (["serve", "--min-presence-confidence", "-1"], "between 0 and 1"),
         (["serve", "--min-detection-confidence", "1.5"], "between 0 and 1"),
         (["serve", "--wait-clients", "-1"], "whole number >= 0"),
         (["serve", "--frobnicate"], "unrecognized arguments: --frobnicate"),
@@ -112,12 +113,23 @@ def test_bad_flag_values(args: list[str], fragment: str) -> None:
     _assert_user_error(run_cli(*args), fragment)
 
 
-@pytest.mark.parametrize("complexity", [0, 2])
-def test_missing_model_says_how_to_get_it(complexity: int, short_video: Path) -> None:
-    if model_path(complexity).exists():
-        pytest.skip(f"the model for complexity {complexity} has been downloaded on this machine")
-    result = run_cli("serve", str(short_video), "--model-complexity", str(complexity))
-    _assert_user_error(result, f"model_complexity={complexity}", model_path(complexity).name, "internet")
+@pytest.mark.parametrize("args", [["--model", "heavy"], ["--model-complexity", "0"]])
+def test_missing_model_says_how_to_get_it(args: list[str], short_video: Path, tmp_path: Path) -> None:
+    """No cached model and no network (downloads go to a closed loopback port): one line, exit 2."""
+    env = {"POSE_BRIDGE_CACHE": str(tmp_path / "empty-cache")}
+    result = run_cli("serve", str(short_video), *args, env=env)
+    name = "heavy" if "heavy" in args else "lite"
+    _assert_user_error(result, f"model '{name}' is not installed", f"models fetch {name}", "no network")
+    assert not (tmp_path / "empty-cache" / "models" / f"pose_landmarker_{name}.task").exists()
+
+
+def test_model_that_is_not_a_bundle(short_video: Path, tmp_path: Path) -> None:
+    bogus = tmp_path / "pose.task"
+    bogus.write_text("not a zip")
+    _assert_user_error(
+        run_cli("extract", str(short_video), "-o", str(tmp_path / "o.txt"), "--model", str(bogus)),
+        "is not a MediaPipe pose landmarker bundle",
+    )
 
 
 def test_version() -> None:

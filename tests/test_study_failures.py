@@ -198,7 +198,7 @@ def test_a_bad_shared_video_is_loaded_once() -> None:
 
 @pytest.mark.parametrize(
     "error",
-    [ModelMissingError("model_complexity=2 is not installed"), UserError("cannot extract from a webcam (0)")],
+    [ModelMissingError("BlazePose model 'heavy' is not installed"), UserError("cannot extract from a webcam (0)")],
 )
 def test_errors_of_the_whole_study_still_stop_it(error: UserError) -> None:
     """Not a file's fault: it would fail every configuration, so the first one stops the study."""

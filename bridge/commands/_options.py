@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from pathlib import Path
 
-from ..estimator import EstimatorOptions
+from ..errors import UserError
+from ..pose.engine import EstimatorOptions
+from ..pose.models import DEFAULT_MODEL, MODEL_NAMES
 
 
 def _checked(text: str, convert: type[int] | type[float], ok: Callable[[float], bool], expected: str) -> float:
@@ -42,21 +45,33 @@ def unit_interval(text: str) -> float:
     return _checked(text, float, lambda v: 0.0 <= v <= 1.0, "expected a number between 0 and 1")
 
 
+_COMPLEXITY_MODELS = {0: "lite", 1: "full", 2: "heavy"}
+
+
+def model_spec(text: str) -> str:
+    """``lite``, ``full``, ``heavy`` or a path to a ``.task`` bundle (checked when the model loads)."""
+    if text in MODEL_NAMES or text.endswith(".task") or Path(text).exists():
+        return text
+    raise argparse.ArgumentTypeError(f"expected {', '.join(MODEL_NAMES)} or a .task file, got {text!r}")
+
+
 def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
-    """BlazePose settings; the defaults are MediaPipe's (landmarks exactly as MediaPipe returns them)."""
-    group = parser.add_argument_group("BlazePose (MediaPipe Pose) settings")
+    """BlazePose settings; the thresholds' defaults are MediaPipe's."""
+    group = parser.add_argument_group("BlazePose (MediaPipe PoseLandmarker) settings")
+    group.add_argument(
+        "--model",
+        type=model_spec,
+        default=DEFAULT_MODEL,
+        metavar="lite|full|heavy|PATH.task",
+        help="BlazePose model (default full). Named models are cached per user: downloaded on first use, "
+        "or for full built offline ('pose-bridge models --help')",
+    )
     group.add_argument(
         "--model-complexity",
         type=int,
         choices=(0, 1, 2),
-        default=1,
-        help="0 lite, 1 full (default, bundled), 2 heavy; 0 and 2 must be downloaded by MediaPipe first",
-    )
-    group.add_argument(
-        "--no-smooth-landmarks",
-        dest="smooth_landmarks",
-        action="store_false",
-        help="turn off MediaPipe's own landmark smoothing (on by default)",
+        default=None,
+        help="the legacy name of --model: 0 lite, 1 full, 2 heavy",
     )
     group.add_argument(
         "--static-image-mode",
@@ -71,6 +86,13 @@ def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
         help="detector confidence threshold, 0-1 (default 0.5)",
     )
     group.add_argument(
+        "--min-presence-confidence",
+        type=unit_interval,
+        default=0.5,
+        metavar="P",
+        help="pose presence threshold below which a tracked pose counts as lost, 0-1 (default 0.5)",
+    )
+    group.add_argument(
         "--min-tracking-confidence",
         type=unit_interval,
         default=0.5,
@@ -80,10 +102,17 @@ def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def estimator_options(args: argparse.Namespace) -> EstimatorOptions:
+    """The options of :func:`add_estimator_arguments`; ``--model-complexity`` maps onto ``--model``."""
+    model = args.model
+    if args.model_complexity is not None:
+        legacy = _COMPLEXITY_MODELS[args.model_complexity]
+        if model not in (DEFAULT_MODEL, legacy):
+            raise UserError(f"--model {model} and --model-complexity {args.model_complexity} disagree: use --model")
+        model = legacy
     return EstimatorOptions(
-        model_complexity=args.model_complexity,
-        smooth_landmarks=args.smooth_landmarks,
+        model=model,
         static_image_mode=args.static_image_mode,
         min_detection_confidence=args.min_detection_confidence,
+        min_presence_confidence=args.min_presence_confidence,
         min_tracking_confidence=args.min_tracking_confidence,
     )

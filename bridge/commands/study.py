@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UserError
+from ..pose.models import resolve_model
 from ._options import add_estimator_arguments, estimator_options, non_negative_int
 
 if TYPE_CHECKING:
@@ -77,9 +78,12 @@ def run(args: argparse.Namespace) -> int:
 
     options = estimator_options(args)
     options.validate()
+    if any(c.video is not None for c in configs):
+        # Resolve (download or build) the model once, before any work, rather than per configuration.
+        options = dataclasses.replace(options, model=str(resolve_model(options.model)))
     # Single-video mode: consecutive frames come from different cameras, so MediaPipe must neither track
     # from one frame's region to the next nor smooth across views: detect anew in every frame.
-    single = dataclasses.replace(options, smooth_landmarks=False, static_image_mode=True)
+    single = dataclasses.replace(options, static_image_mode=True)
 
     def load_prediction(c: Configuration) -> list[PoseFrame]:
         if c.video is not None:

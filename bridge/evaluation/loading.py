@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import SourceError
-from ..estimator import EstimatorOptions
 from ..frame import PoseFrame
+from ..pose.engine import EstimatorOptions
 from .joints import JointMap
 from .metrics import Skeletons, skeletons_from_bones, skeletons_from_poses
 

@@ -28,8 +28,8 @@ import cv2
 import numpy as np
 
 from ..errors import SourceError, UserError
-from ..estimator import Estimator, EstimatorOptions
 from ..frame import PoseFrame
+from ..pose.engine import Estimator, EstimatorOptions
 from ..protocol import SourceInfo
 from .base import Source
 
@@ -232,7 +232,7 @@ class VideoSource(Source):
         # queue is an artefact of reading a file, not latency a user should see.
         captured_ns = image.captured_ns if self.live else time.time_ns()
         est = self._ensure_estimator()
-        img, world = est.process(image.rgb)
+        img, world = est.process(image.rgb, image.t)
         seq = self._seq if self.live else image.index
         self._seq += 1
         return PoseFrame(seq=seq, t=image.t, captured_ns=captured_ns, image=img, world=world)
@@ -252,6 +252,8 @@ class VideoSource(Source):
             if not self.live:
                 self._cap.release()
                 self._cap = cv2.VideoCapture(self.spec)
+                if self._estimator is not None:  # t restarts at 0: the engine's timeline and tracking too
+                    await asyncio.get_running_loop().run_in_executor(self._executor, self._estimator.reset)
         decoder = self._decoder = _Decoder(self._cap, self.info.fps, self.live)
         loop = asyncio.get_running_loop()
         while True:
