@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._report import machine, write_section  # noqa: E402
-from bridge.estimator import Estimator  # noqa: E402
 from bridge.frame import PoseFrame  # noqa: E402
+from bridge.pose import Estimator  # noqa: E402
 from bridge.smoothing import DEFAULT_BETA, DEFAULT_D_CUTOFF, DEFAULT_MIN_CUTOFF, PoseSmoother  # noqa: E402
 from bridge.sources.demo import pose_at  # noqa: E402
 from tests.media import make_video, media_dir  # noqa: E402

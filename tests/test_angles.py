@@ -148,7 +148,8 @@ def test_with_angles_transform() -> None:
 def test_plausible_angles_on_real_photos(media: Path) -> None:
     """Real BlazePose on real people: a standing player (basketball1) and a footballer mid-stride (messi5)."""
     import cv2
-    from bridge.estimator import Estimator
+
+    from bridge.pose import Estimator
 
     results = {}
     for name in ("basketball1.png", "messi5.jpg"):

@@ -59,7 +59,7 @@ def truth_lines(points: np.ndarray, *, first: int = 0, skip: tuple[int, ...] = (
         if f in skip:
             continue
         for j, name in enumerate(NAMES):
-            x, y, z = points[f, j]
+            x, y, z = (float(v) for v in points[f, j])
             lines.append(f"Landmark [{first + f}, {PREFIX}{REST[name][0]}]: ({x!r}, {y!r}, {z!r})")
     return lines
 

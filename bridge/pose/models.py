@@ -271,7 +271,8 @@ def fetch_model(name: str) -> Path:
             downloader=pooch.HTTPDownloader(progressbar=sys.stderr.isatty(), timeout=30),
         )
     except requests.exceptions.HTTPError as exc:
-        raise ModelMissingError(f"could not download {url}: HTTP {exc.response.status_code}") from None
+        status = exc.response.status_code if exc.response is not None else "error"
+        raise ModelMissingError(f"could not download {url}: HTTP {status}") from None
     except requests.exceptions.RequestException as exc:
         reason = type(exc).__name__.replace("Error", " error").strip().lower()
         raise ModelMissingError(f"could not download {url} ({reason}: no network?)") from None

@@ -12,7 +12,8 @@
 # Also checks that every asset under unity/ has its Unity .meta file (tests/csharp/unity_meta.py).
 # The last line of output is exactly "N passed, N failed"; the exit status is non-zero on any
 # failure (ignored or not-run tests count as failed: in CI every test must run).
-# Needs Debian packages: mono-mcs nunit-console libnunit-cil-dev (and mono-runtime).
+# Needs Debian packages: mono-mcs mono-runtime and NUnit 2.6 (nunit-console libnunit-cil-dev, or what
+# scripts/nunit.sh finds: NUNIT_CONSOLE, NUNIT_FRAMEWORK).
 # Environment: POSE_BRIDGE_PYTHON (interpreter, default python3), POSE_BRIDGE_CSHARP_BUILD (build directory,
 # default a new temporary one), POSE_BRIDGE_TEST_TIMEOUT_SCALE (multiplies the end-to-end timeouts).
 set -euo pipefail
@@ -24,14 +25,20 @@ mkdir -p "$OUT"
 
 fail() { echo "tests/csharp/run.sh: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-for tool in mcs mono nunit-console; do
-    command -v "$tool" >/dev/null 2>&1 || fail "'$tool' not found: apt-get install mono-mcs nunit-console libnunit-cil-dev"
+for tool in mcs mono; do
+    command -v "$tool" >/dev/null 2>&1 || fail "'$tool' not found: apt-get install mono-mcs mono-runtime"
 done
-NUNIT_DLL=""
-for candidate in /usr/lib/cli/nunit.framework-2.6.3/nunit.framework.dll $(find /usr/lib/cli /usr/lib/mono -name nunit.framework.dll 2>/dev/null); do
-    if [ -f "$candidate" ]; then NUNIT_DLL="$candidate"; break; fi
-done
-[ -n "$NUNIT_DLL" ] || fail "nunit.framework.dll not found: apt-get install libnunit-cil-dev"
+# NUnit 2.6: NUNIT_CONSOLE / NUNIT_FRAMEWORK as scripts/nunit.sh sets them (Debian 13: Debian 12's NUnit
+# unpacked into a cache), else the Debian packages nunit-console and libnunit-cil-dev.
+read -r -a NUNIT_CMD <<<"${NUNIT_CONSOLE:-nunit-console}"
+command -v "${NUNIT_CMD[0]}" >/dev/null 2>&1 || fail "'${NUNIT_CMD[0]}' not found: apt-get install nunit-console libnunit-cil-dev (Debian 13: run scripts/test.sh, which fetches Debian 12's NUnit)"
+NUNIT_DLL="${NUNIT_FRAMEWORK:-}"
+if [ -z "$NUNIT_DLL" ]; then
+    for candidate in /usr/lib/cli/nunit.framework-2.6.3/nunit.framework.dll $(find /usr/lib/cli /usr/lib/mono -name nunit.framework.dll 2>/dev/null); do
+        if [ -f "$candidate" ]; then NUNIT_DLL="$candidate"; break; fi
+    done
+fi
+[ -n "$NUNIT_DLL" ] && [ -f "$NUNIT_DLL" ] || fail "nunit.framework.dll not found: apt-get install libnunit-cil-dev"
 
 MCS=(mcs -nologo -langversion:7.2 -warnaserror+ -nowarn:1591 -debug)
 
@@ -89,7 +96,7 @@ meta_failed=0
 
 echo "== nunit-console"
 set +e
-(cd "$OUT" && nunit-console -nologo -xml="$OUT/TestResult.xml" "$OUT/PoseBridge.Tests.dll")
+(cd "$OUT" && "${NUNIT_CMD[@]}" -nologo -xml="$OUT/TestResult.xml" "$OUT/PoseBridge.Tests.dll")
 status=$?
 set -e
 [ -f "$OUT/TestResult.xml" ] || fail "nunit-console wrote no results (exit $status)"
