@@ -80,7 +80,7 @@ def draw_pose(image: Image, frame: PoseFrame, *, min_visibility: float = DEFAULT
     if block is not None:
         pts = block[:, :2] * np.array([w, h], dtype=np.float32)
         vis = block[:, 3]
-        finite: list[bool] = np.isfinite(pts).all(axis=1).tolist()
+        finite = np.all(np.isfinite(pts), axis=1).tolist()
         ipts = [(int(round(x)), int(round(y))) if ok else None for (x, y), ok in zip(pts, finite, strict=True)]
         for a, b in BONES:
             pa, pb = ipts[a], ipts[b]
