@@ -18,7 +18,7 @@ import sys
 from types import ModuleType
 
 from . import __version__, commands
-from .errors import UserError
+from .errors import UserError, missing_library_message
 
 EXIT_USER_ERROR = 2
 
@@ -76,7 +76,14 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 2 user error, 130 interrupted)."""
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except ImportError as exc:  # the commands import OpenCV: without its system libraries, even --help fails
+        message = missing_library_message(exc)
+        if message is None:
+            raise
+        print(f"pose-bridge: error: {message}", file=sys.stderr)
+        return EXIT_USER_ERROR
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()

@@ -54,3 +54,23 @@ class RemoteProtocolError(ProtocolError):
 
 class LocalProtocolError(ProtocolError):
     """We were asked to encode a message that is not valid protocol v1."""
+
+
+#: Debian/Ubuntu packages of the shared libraries OpenCV and MediaPipe load (scripts/install.sh installs them).
+SYSTEM_PACKAGES = "libgl1 libglib2.0-0 libegl1 libgles2"
+
+
+def missing_library_message(exc: BaseException) -> str | None:
+    """One line for an import or load failure caused by a missing system library, else ``None``.
+
+    ``import cv2`` on a fresh Debian fails with "libGL.so.1: cannot open shared object file";
+    MediaPipe's native library needs libEGL and libGLESv2 the same way.
+    """
+    text = str(exc)
+    if "cannot open shared object file" not in text:
+        return None
+    library = text.split(":", 1)[0].strip()
+    return (
+        f"a system library is missing: {library} (Debian/Ubuntu: apt-get install {SYSTEM_PACKAGES}, "
+        "or run scripts/install.sh)"
+    )

@@ -50,5 +50,6 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${resolved[@]}" >/dev/null
 }
 
-# The system libraries OpenCV (from mediapipe's opencv-contrib-python) loads, and Python's venv.
-BASE_PACKAGES=(python3-venv libgl1 "libglib2.0-0t64|libglib2.0-0")
+# Python's venv, and the system libraries that OpenCV (mediapipe's opencv-contrib-python: libGL, GLib)
+# and MediaPipe's own libmediapipe.so (libEGL, libGLESv2) load.
+BASE_PACKAGES=(python3-venv libgl1 libegl1 libgles2 "libglib2.0-0t64|libglib2.0-0")

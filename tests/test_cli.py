@@ -135,3 +135,17 @@ def test_model_that_is_not_a_bundle(short_video: Path, tmp_path: Path) -> None:
 def test_version() -> None:
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("pose-bridge ")
+
+
+def test_a_missing_system_library_is_one_line_naming_the_packages() -> None:
+    """What a fresh Debian without libGL/libEGL gives (the real loader's message), turned into advice."""
+    import ctypes
+
+    from bridge.errors import missing_library_message
+
+    with pytest.raises(OSError) as caught:
+        ctypes.CDLL("libposebridge-absent.so.1")
+    message = missing_library_message(caught.value)
+    assert message is not None and message.startswith("a system library is missing: libposebridge-absent.so.1")
+    assert "apt-get install libgl1 libglib2.0-0 libegl1 libgles2" in message
+    assert missing_library_message(ValueError("something else")) is None

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelMissingError, UserError
+from ..errors import ModelMissingError, UserError, missing_library_message
 from ..frame import BLOCK_SHAPE, Block
 from .models import DEFAULT_MODEL, MODEL_NAMES, resolve_model
 
@@ -132,6 +132,8 @@ class Estimator:
         )
         try:
             self._landmarker = PoseLandmarker.create_from_options(options)
+        except OSError as exc:  # libmediapipe.so could not be loaded
+            raise UserError(missing_library_message(exc) or f"MediaPipe cannot start: {exc}") from None
         except (RuntimeError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelMissingError(f"MediaPipe cannot load the model {self.model_path}: {first}") from None

@@ -43,7 +43,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModelMissingError, UserError
+from ..errors import ModelMissingError, UserError, missing_library_message
 
 log = logging.getLogger("bridge.pose.models")
 
@@ -258,7 +258,7 @@ def fetch_model(name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     known = KNOWN_SHA256.get(name)
     print(f"pose-bridge: fetching BlazePose model '{name}' from {url}", file=sys.stderr, flush=True)
-    logging.getLogger("pooch").setLevel(logging.WARNING)  # we say what happens ourselves
+    pooch.get_logger().setLevel(logging.WARNING)  # we say what happens ourselves
     try:
         # pooch downloads to a temporary file beside the target, checks the hash, then renames:
         # an interrupted or corrupt download never leaves a file under the model's name.
@@ -394,21 +394,30 @@ def build_full_model(wheel: Path | None = None, out: Path | None = None) -> Path
     if not src.is_file():
         raise ModelMissingError(f"no such wheel: {src}")
     started = time.perf_counter()
-    models: dict[str, bytes] = {}
+    members: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(src) as zf:
-            for member, (bundle_name, sha, mean, std, outputs) in WHEEL_MODELS.items():
+            for member, (bundle_name, sha, *_) in WHEEL_MODELS.items():
                 try:
                     data = zf.read(member)
                 except KeyError:
                     raise ModelMissingError(
-                        f"{src} does not contain {member}: is it the mediapipe 0.10.21 wheel?"
+                        f"{src} does not contain {member}: is it the {WHEEL_REQUIREMENT} wheel?"
                     ) from None
                 if hashlib.sha256(data).hexdigest() != sha:
                     raise ModelMissingError(f"{member} in {src} is not the expected BlazePose model (SHA-256 differs)")
-                models[bundle_name] = _with_metadata(data, bundle_name.removesuffix(".tflite"), mean, std, outputs)
+                members[bundle_name] = data
     except (OSError, zipfile.BadZipFile) as exc:
         raise ModelMissingError(f"cannot read {src}: {exc}") from None
+    try:
+        models = {
+            name: _with_metadata(members[name], name.removesuffix(".tflite"), mean, std, outputs)
+            for name, _sha, mean, std, outputs in WHEEL_MODELS.values()
+        }
+    except OSError as exc:  # MediaPipe's native library could not be loaded (a missing system library)
+        raise ModelMissingError(
+            missing_library_message(exc) or f"MediaPipe's metadata writer cannot run: {exc}"
+        ) from None
     target = Path(out) if out is not None else model_file("full")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".part", dir=target.parent)
