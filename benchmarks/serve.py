@@ -4,7 +4,7 @@
     python benchmarks/serve.py --quick    # shorter runs, for a smoke test
 
 1. Throughput: frames/s of the whole serve pipeline (decode thread + BlazePose + encode + send) to one
-   client, against a bare `cv2.VideoCapture.read` + `Pose.process` loop on the same frames, same run.
+   client, against a bare `cv2.VideoCapture.read` + `detect_for_video` loop on the same frames, same run.
    Target: ratio >= 1.0.
 2. Latency added by the server, landmarks ready -> client receipt, with 1, 10 and 100 clients of the
    demo source at 30 fps (the demo's `captured_ns` is when its landmarks are ready). Target: p99 <= 5 ms
@@ -30,7 +30,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
@@ -43,23 +42,10 @@ from tests.media import make_video, media_dir  # noqa: E402
 
 
 def bare_loop(video: Path) -> float:
-    """Frames/s of read + RGB + Pose.process, sequentially, excluding the first frame (graph warm-up)."""
-    import mediapipe as mp
+    """Frames/s of read + RGB + detect_for_video, sequentially (the loop of benchmarks/engine.py)."""
+    from benchmarks.engine import bare_loop as engine_loop
 
-    cap = cv2.VideoCapture(str(video))
-    n = 0
-    with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose:
-        start = 0.0
-        while True:
-            ok, bgr = cap.read()
-            if not ok:
-                break
-            pose.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-            n += 1
-            if n == 1:
-                start = time.perf_counter()
-    cap.release()
-    return (n - 1) / (time.perf_counter() - start)
+    return engine_loop(video)[0]
 
 
 async def pipeline(video: Path) -> float:
@@ -305,7 +291,7 @@ Media: {frames}-frame 640x480 video made from `basketball1.png` (a real photo, s
 
 | pipeline | frames/s |
 |---|---|
-| bare loop: `VideoCapture.read` + `Pose.process`, sequential | {fps_bare:.1f} |
+| bare loop: `VideoCapture.read` + `detect_for_video`, sequential | {fps_bare:.1f} |
 | `pose-bridge serve`: decode thread + BlazePose + encode + send + client decode | {fps_pipe:.1f} |
 | **ratio** (target >= 1.0) | **{fps_pipe / fps_bare:.2f}** |
 

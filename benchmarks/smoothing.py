@@ -1,6 +1,6 @@
 """Benchmark: One Euro smoothing (``--smooth``) — jitter on a still person, lag on a moving one.
 
-Real BlazePose (MediaPipe Pose, model_complexity=1, its own smoothing on as in
+Real BlazePose (MediaPipe Tasks PoseLandmarker, full model, VIDEO mode with its own smoothing, as in
 ``serve``) runs once over each test video; the smoother is then applied to the
 recorded landmark stream exactly as ``serve --smooth`` applies it to published
 frames, so every parameter setting sees the same BlazePose output.
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Machine: {machine()}.",
         "",
-        "`python benchmarks/smoothing.py` — real BlazePose (model_complexity=1, MediaPipe's own smoothing on, as "
+        "`python benchmarks/smoothing.py` — real BlazePose (PoseLandmarker full model, VIDEO mode, as "
         "`serve` runs it) on real photos made into 30 fps videos; the filter applied to the landmark stream as "
         f"`serve --smooth` does, with {params} (the defaults). Still clips: {args.frames} frames of one photo "
         f"with Gaussian sensor noise σ={args.noise:g} (0–255 scale) added to every frame. Jitter = standard "

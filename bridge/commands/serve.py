@@ -6,11 +6,11 @@ import argparse
 import asyncio
 import gc
 import logging
-import signal
 import sys
 from pathlib import Path  # recordings (issue 4)
 
 from .. import smoothing
+from .._platform import on_stop_signal
 from ..angles import ANGLE_NAMES
 from ..errors import UserError
 from ..extract import writer_for  # recordings (issue 4)
@@ -148,8 +148,7 @@ async def _serve(args: argparse.Namespace) -> int:
         # keep it out of the garbage collector's full scans, which would otherwise pause the stream.
         gc.freeze()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, server.shutdown)
+        on_stop_signal(loop, server.shutdown)  # Ctrl-C, SIGTERM; Windows too
         host = f"[{args.host}]" if ":" in args.host else args.host
         print(
             f"pose-bridge: serving {source.info.kind} '{source.info.name}' on ws://{host}:{port}/ "

@@ -4,7 +4,7 @@ Running modes, chosen by what the frames are:
 
 - **VIDEO** for video files, image sequences *and webcams* (the default). Frames come in
   time order; the detector runs on the first frame and whenever tracking is lost, the
-  landmark model tracks in between and the landmarks are smoothed over time. For a
+  landmark model tracks in between from the previous frame's pose. For a
   webcam, VIDEO rather than LIVE_STREAM: our decoder already keeps only the newest
   camera frame (inference slower than the camera skips frames instead of queueing
   them), and VIDEO returns each result synchronously with the frame it belongs to, on
@@ -12,7 +12,7 @@ Running modes, chosen by what the frames are:
   results back from, and the stream equals what ``detect_for_video`` returns on the same
   frames (which the tests check).
 - **IMAGE** when ``static_image_mode`` is set: every frame is an unrelated picture
-  (one per camera position in a study); the detector runs every time, no smoothing.
+  (one per camera position in a study); the detector runs every time, nothing carries over.
 
 Timestamps: VIDEO mode needs strictly increasing integer milliseconds. A frame at ``t``
 seconds on its source's timeline gets ``round(t * 1000)``, raised to one more than the
