@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -386,14 +388,29 @@ namespace PoseBridge.Tests
             Assert.AreEqual(ClientStatus.Stopped, client.Status);
             Assert.IsNull(client.LastError == "the client thread did not stop within 3 s" ? "thread leaked" : null);
 
-            // Connecting to an address that does not answer (or fails at once, depending on the network).
-            var connecting = new PoseClient(new PoseClientOptions { Url = new Uri("ws://10.255.255.1:8765/"), ConnectTimeout = TimeSpan.FromSeconds(30) });
-            connecting.Start();
-            Thread.Sleep(300);
-            stopwatch.Restart();
-            connecting.Dispose();
-            Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "dispose while connecting");
-            Assert.AreEqual(ClientStatus.Stopped, connecting.Status);
+            // Connecting to a peer that accepts TCP and never answers the WebSocket handshake: a local
+            // listener on the loopback (tests never send traffic to any other address).
+            var silent = new TcpListener(IPAddress.Loopback, 0);
+            silent.Start();
+            try
+            {
+                int silentPort = ((IPEndPoint)silent.LocalEndpoint).Port;
+                var connecting = new PoseClient(new PoseClientOptions
+                {
+                    Url = new Uri("ws://127.0.0.1:" + silentPort + "/"), ConnectTimeout = TimeSpan.FromSeconds(30)
+                });
+                connecting.Start();
+                Thread.Sleep(300);
+                Assert.AreEqual(ClientStatus.Connecting, connecting.Status, "still waiting for the handshake");
+                stopwatch.Restart();
+                connecting.Dispose();
+                Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "dispose while connecting");
+                Assert.AreEqual(ClientStatus.Stopped, connecting.Status);
+            }
+            finally
+            {
+                silent.Stop();
+            }
 
             using (var server = new ServerProcess("demo --wait-clients 5"))
             {
