@@ -11,7 +11,12 @@
 NUNIT_PACKAGES=(nunit-console libnunit-console-runner2.6.3-cil libnunit-core2.6.3-cil
   libnunit-core-interfaces2.6.3-cil libnunit-framework2.6.3-cil libnunit-util2.6.3-cil)
 
+# What Debian 12's NUnit packages depend on (the mono class libraries they load), from this system's archive.
+NUNIT_RUNTIME_PACKAGES=(libmono-system-drawing4.0-cil libmono-system-runtime4.0-cil
+  libmono-system-configuration4.0-cil libmono-system-xml4.0-cil)
+
 _nunit_from_bookworm() {
+  apt_install "${NUNIT_RUNTIME_PACKAGES[@]}"
   local root="${POSE_BRIDGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pose-bridge}/nunit-2.6.3"
   if [ ! -f "$root/nunit-console.exe" ] || [ ! -f "$root/lib/nunit.framework.dll" ]; then
     echo "pose-bridge: no NUnit 2.6 packages here; fetching Debian 12's into $root" >&2
