@@ -19,6 +19,7 @@ apt_install "${BASE_PACKAGES[@]}" mono-mcs mono-runtime chromium xvfb
 
 echo "== Python packages"
 PY=${PYTHON:-python3}
+command -v "$PY" >/dev/null 2>&1 || apt_install python3
 if [ "$($PY -c 'import sys; print(sys.prefix != sys.base_prefix)')" != True ]; then
   # not inside a virtual environment: use ./.venv (system Pythons are externally managed)
   [ -x .venv/bin/python ] || $PY -m venv .venv
