@@ -217,6 +217,7 @@ def resolve_model(spec: str, *, download: bool = True, build: bool = True) -> Pa
         return path
     path = model_file(spec)
     if path.is_file():
+        check_bundle(path)  # a truncated or foreign file copied into the cache: say so, by name
         return path
     problems = []
     if download:
