@@ -212,6 +212,7 @@ class VideoSource(Source):
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pose-bridge-blazepose")
         self._estimator: Estimator | None = None
         self._decoder: _Decoder | None = None
+        self._worker_stop: threading.Event | None = None  # stops the inference loop of the current pass
         self._closed = False
         self._seq = 0  # live sources: running counter across restarts
         #: The decoded image of the frame :meth:`frames` yielded last (``None`` before the first).
@@ -255,12 +256,56 @@ class VideoSource(Source):
                 if self._estimator is not None:  # t restarts at 0: the engine's timeline and tracking too
                     await asyncio.get_running_loop().run_in_executor(self._executor, self._estimator.reset)
         decoder = self._decoder = _Decoder(self._cap, self.info.fps, self.live)
+        # Inference runs in a loop on the estimator's thread and hands each result over through a
+        # one-slot queue: the next frame's inference starts as soon as a result is handed over, not
+        # after the event loop has come round to ask for it (a thread hop per frame, and under load a
+        # wait for the loop, on the critical path). One slot keeps the run-ahead to a single frame.
+        results: queue.Queue[tuple[PoseFrame, DecodedImage] | BaseException | None] = queue.Queue(maxsize=1)
+        ready = asyncio.Event()
+        stop = self._worker_stop = threading.Event()
         loop = asyncio.get_running_loop()
-        while True:
-            item = await loop.run_in_executor(self._executor, self._next, decoder)
-            if item is None:
-                return
-            yield item
+
+        def hand_over(item: tuple[PoseFrame, DecodedImage] | BaseException | None) -> bool:
+            while not stop.is_set():
+                try:
+                    results.put(item, timeout=0.1)
+                except queue.Full:
+                    continue
+                with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+                    loop.call_soon_threadsafe(ready.set)
+                return True
+            return False
+
+        def run() -> None:
+            while not stop.is_set():
+                try:
+                    item = self._next(decoder)
+                except BaseException as exc:  # surfaced to the consumer
+                    hand_over(exc)
+                    return
+                if not hand_over(item) or item is None:
+                    return
+
+        worker = loop.run_in_executor(self._executor, run)
+        try:
+            while True:
+                try:
+                    item = results.get_nowait()
+                except queue.Empty:
+                    await ready.wait()
+                    ready.clear()
+                    continue
+                if isinstance(item, BaseException):
+                    raise item
+                if item is None:
+                    return
+                yield item
+        finally:
+            stop.set()
+            decoder.stop()
+            with contextlib.suppress(queue.Empty):
+                results.get_nowait()  # unblock a hand-over in progress
+            await asyncio.shield(worker)
 
     async def frames(self) -> AsyncIterator[PoseFrame]:
         async for frame, image in self.frames_with_images():
@@ -271,6 +316,8 @@ class VideoSource(Source):
         if self._closed:
             return
         self._closed = True
+        if self._worker_stop is not None:
+            self._worker_stop.set()
         if self._decoder is not None:
             self._decoder.stop()
         loop = asyncio.get_running_loop()
