@@ -117,3 +117,33 @@ async def test_decoder_stop_unblocks_a_waiting_consumer(short_video: Path) -> No
     dec.stop()
     assert await asyncio.wait_for(loop.run_in_executor(None, dec.get), 5) is None
     cap.release()
+
+
+@pytest.mark.blazepose
+async def test_video_source_closes_while_inference_runs_ahead(short_video: Path) -> None:
+    """A consumer that stops reading (inference has a result waiting and the next one done) still closes at once."""
+    from bridge.sources.video import VideoSource
+
+    source = VideoSource(str(short_video))
+    frames = source.frames()
+    first = await asyncio.wait_for(frames.__anext__(), 60)
+    assert first.seq == 0 and first.detected
+    await asyncio.sleep(0.5)  # the inference thread fills its slot and blocks handing over the next frame
+    await asyncio.wait_for(source.aclose(), 10)
+    await frames.aclose()
+
+
+@pytest.mark.blazepose
+async def test_video_source_loops_with_the_same_landmarks(short_video: Path) -> None:
+    """A second pass (--loop) starts the engine's timeline and tracking again: the same frames, the same landmarks."""
+    from bridge.sources.video import VideoSource
+
+    source = VideoSource(str(short_video))
+    try:
+        passes = [[frame async for frame in source.frames()] for _ in range(2)]
+    finally:
+        await source.aclose()
+    assert [f.seq for f in passes[0]] == [f.seq for f in passes[1]] == list(range(10))
+    for a, b in zip(*passes, strict=True):
+        assert a.world is not None and b.world is not None
+        np.testing.assert_array_equal(a.world, b.world)
