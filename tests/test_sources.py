@@ -140,7 +140,9 @@ async def test_video_source_loops_with_the_same_landmarks(short_video: Path) -> 
 
     source = VideoSource(str(short_video))
     try:
-        passes = [[frame async for frame in source.frames()] for _ in range(2)]
+        passes = []
+        for _ in range(2):  # Python 3.10 has no async comprehension inside a comprehension
+            passes.append([frame async for frame in source.frames()])
     finally:
         await source.aclose()
     assert [f.seq for f in passes[0]] == [f.seq for f in passes[1]] == list(range(10))
