@@ -43,6 +43,45 @@ def as_block(value: Any, what: str = "landmarks") -> Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """One tracked person in a frame (streams with ``--max-people`` above 1).
+
+    - ``id``: stable while the person stays in view, never reused within a stream (from 1).
+    - ``image``, ``world``: as :class:`PoseFrame`'s, for this person (``world`` is centred on
+      this person's own hips, as MediaPipe gives it).
+    - ``root``: the estimated position of this person's hip midpoint in one space shared by
+      everyone in the frame: meters, camera at the origin, MediaPipe's axes (x right, y down,
+      z away from the camera); ``None`` when it cannot be estimated. An estimate from image
+      position, torso size and the camera's field of view (:func:`bridge.pose.roots.root_position`).
+    """
+
+    id: int
+    image: Block | None = None
+    world: Block | None = None
+    root: tuple[float, float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.image is not None:
+            object.__setattr__(self, "image", as_block(self.image, "image"))
+        if self.world is not None:
+            object.__setattr__(self, "world", as_block(self.world, "world"))
+        if self.root is not None:
+            object.__setattr__(self, "root", tuple(float(v) for v in self.root))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Person):
+            return NotImplemented
+        return (
+            self.id == other.id
+            and _block_eq(self.image, other.image)
+            and _block_eq(self.world, other.world)
+            and self.root == other.root
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
 class PoseFrame:
     """The pose in one source frame.
 
@@ -53,6 +92,10 @@ class PoseFrame:
     - ``world``: (33, 5) float32 MediaPipe world landmarks in meters (hip origin), or ``None``.
     - ``angles``: optional joint angles in degrees by name (``None`` values where a
       joint could not be measured); ``None`` when angles are not computed.
+    - ``people``: every tracked person, ordered by id, when the stream tracks several
+      people (``--max-people`` above 1); empty otherwise. ``image``/``world`` then hold the
+      *primary* person: the one with the lowest id among those in the frame (the one
+      tracked longest), so a v1 client keeps following one person.
 
     Arrays are converted to read-only float32 on construction.
     """
@@ -63,6 +106,7 @@ class PoseFrame:
     image: Block | None = None
     world: Block | None = None
     angles: Mapping[str, float | None] | None = field(default=None)
+    people: tuple[Person, ...] = ()
 
     def __post_init__(self) -> None:
         if self.image is not None:
@@ -71,6 +115,11 @@ class PoseFrame:
             object.__setattr__(self, "world", as_block(self.world, "world"))
         if self.angles is not None and not isinstance(self.angles, MappingProxyType):
             object.__setattr__(self, "angles", MappingProxyType(dict(self.angles)))
+        if not isinstance(self.people, tuple):
+            object.__setattr__(self, "people", tuple(self.people))
+        ids = [p.id for p in self.people]
+        if ids != sorted(set(ids)):
+            raise ValueError(f"people must be ordered by id, without repeats, got ids {ids}")
 
     @property
     def detected(self) -> bool:
@@ -91,6 +140,7 @@ class PoseFrame:
             and _block_eq(self.image, other.image)
             and _block_eq(self.world, other.world)
             and _angles_eq(self.angles, other.angles)
+            and self.people == other.people
         )
 
     __hash__ = None  # type: ignore[assignment]

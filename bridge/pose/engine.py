@@ -57,8 +57,10 @@ class EstimatorOptions:
     #: Below this pose presence score a tracked pose counts as lost.
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
-    #: How many people the engine looks for (the first one found is streamed).
+    #: How many people the engine looks for (``--max-people``); above 1 the sources track them.
     num_poses: int = 1
+    #: The camera's horizontal field of view in degrees, for placing several people in one space.
+    camera_fov: float = 60.0
 
     def validate(self) -> None:
         """Raise :class:`UserError` naming the first bad value (the model file is checked on load)."""
@@ -70,6 +72,8 @@ class EstimatorOptions:
                 raise UserError(f"{name.replace('_', ' ')} must be between 0 and 1, got {value}")
         if self.num_poses < 1:
             raise UserError(f"the number of poses must be at least 1, got {self.num_poses}")
+        if not 0 < self.camera_fov < 180:
+            raise UserError(f"the camera's field of view must be between 0 and 180 degrees, got {self.camera_fov}")
 
 
 def frame_timestamp_ms(t: float) -> int:
@@ -151,6 +155,11 @@ class Estimator:
         come in time order); ``None`` puts it 1/30 s after the previous one. Ignored in
         IMAGE mode. With several poses found, the first one MediaPipe returns is given.
         """
+        poses = self.process_all(rgb, t)
+        return poses[0] if poses else (None, None)
+
+    def process_all(self, rgb: np.ndarray, t: float | None = None) -> list[tuple[Block, Block | None]]:
+        """Like :meth:`process`, every pose found (up to ``num_poses``), in MediaPipe's order (no identity)."""
         import mediapipe as mp
 
         if self._landmarker is None:
@@ -163,11 +172,11 @@ class Estimator:
             ms = max(ms, self._last_ms + 1)
             self._last_ms = ms
             result = self._landmarker.detect_for_video(image, ms)
-        if not result.pose_landmarks:
-            return None, None
-        img = landmarks_to_block(result.pose_landmarks[0])
-        world = landmarks_to_block(result.pose_world_landmarks[0]) if result.pose_world_landmarks else None
-        return img, world
+        worlds = result.pose_world_landmarks or []
+        return [
+            (landmarks_to_block(lms), landmarks_to_block(worlds[i]) if i < len(worlds) else None)
+            for i, lms in enumerate(result.pose_landmarks or [])
+        ]
 
     def close(self) -> None:
         """Release the MediaPipe graph. Idempotent."""

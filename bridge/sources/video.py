@@ -30,6 +30,7 @@ import numpy as np
 from ..errors import SourceError, UserError
 from ..frame import PoseFrame
 from ..pose.engine import Estimator, EstimatorOptions
+from ..pose.tracking import PeopleTracker
 from ..protocol import SourceInfo
 from .base import Source
 
@@ -213,6 +214,7 @@ class VideoSource(Source):
         self._estimator: Estimator | None = None
         self._decoder: _Decoder | None = None
         self._worker_stop: threading.Event | None = None  # stops the inference loop of the current pass
+        self._people: PeopleTracker | None = None  # ids of several people (num_poses > 1)
         self._closed = False
         self._seq = 0  # live sources: running counter across restarts
         #: The decoded image of the frame :meth:`frames` yielded last (``None`` before the first).
@@ -233,10 +235,16 @@ class VideoSource(Source):
         # queue is an artefact of reading a file, not latency a user should see.
         captured_ns = image.captured_ns if self.live else time.time_ns()
         est = self._ensure_estimator()
-        img, world = est.process(image.rgb, image.t)
         seq = self._seq if self.live else image.index
         self._seq += 1
-        return PoseFrame(seq=seq, t=image.t, captured_ns=captured_ns, image=img, world=world)
+        if self.options.num_poses == 1:  # one person: exactly what the engine returns, no tracking
+            img, world = est.process(image.rgb, image.t)
+            return PoseFrame(seq=seq, t=image.t, captured_ns=captured_ns, image=img, world=world)
+        if self._people is None:
+            height, width = image.rgb.shape[:2]
+            self._people = PeopleTracker(width, height, self.options.camera_fov)
+        img, world, people = self._people.update(image.t, est.process_all(image.rgb, image.t))
+        return PoseFrame(seq=seq, t=image.t, captured_ns=captured_ns, image=img, world=world, people=people)
 
     def _next(self, decoder: _Decoder) -> tuple[PoseFrame, DecodedImage] | None:
         image = decoder.get()
@@ -255,6 +263,8 @@ class VideoSource(Source):
                 self._cap = cv2.VideoCapture(self.spec)
                 if self._estimator is not None:  # t restarts at 0: the engine's timeline and tracking too
                     await asyncio.get_running_loop().run_in_executor(self._executor, self._estimator.reset)
+                if self._people is not None:  # people found again get new ids (ids never repeat)
+                    self._people.reset()
         decoder = self._decoder = _Decoder(self._cap, self.info.fps, self.live)
         # Inference runs in a loop on the estimator's thread and hands each result over through a
         # one-slot queue: the next frame's inference starts as soon as a result is handed over, not

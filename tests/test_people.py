@@ -1,0 +1,120 @@
+"""Several people: the tracker's ids, the shared-space root positions, and real BlazePose on real photos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from bridge.frame import Person, PoseFrame
+from bridge.pose.roots import project, root_position
+from bridge.pose.tracking import PersonTracker, footprint
+from bridge.skeleton import INDEX
+from bridge.sources.demo import pose_at
+
+
+def _person_at(x: float, y: float, size: float = 0.1) -> np.ndarray:
+    """Image landmarks of the demo's standing person, hips at (x, y), torso ``size`` tall."""
+    world = pose_at(0)[1][:, :3].astype(np.float64)
+    hips = (world[INDEX["left_hip"]] + world[INDEX["right_hip"]]) / 2
+    shoulders = (world[INDEX["left_shoulder"]] + world[INDEX["right_shoulder"]]) / 2
+    scale = size / np.linalg.norm(shoulders[:2] - hips[:2])
+    block = np.ones((33, 5), np.float32)
+    block[:, 0] = x + (world[:, 0] - hips[0]) * scale
+    block[:, 1] = y + (world[:, 1] - hips[1]) * scale
+    block[:, 2] = 0
+    return block
+
+
+def test_footprint_is_hip_centre_and_torso_size() -> None:
+    f = footprint(_person_at(0.3, 0.6, 0.1))
+    assert f is not None and f.x == pytest.approx(0.3) and f.y == pytest.approx(0.6) and f.size == pytest.approx(0.1)
+    assert footprint(np.full((33, 5), np.nan, np.float32)) is None
+
+
+def test_ids_follow_people_whatever_order_mediapipe_returns() -> None:
+    tracker = PersonTracker()
+    a, b = _person_at(0.2, 0.6), _person_at(0.7, 0.6)
+    assert tracker.update(0.0, [a, b]) == [1, 2]
+    for k in range(1, 10):  # they walk; MediaPipe's order flips every frame
+        a, b = _person_at(0.2 + 0.01 * k, 0.6), _person_at(0.7 - 0.01 * k, 0.6)
+        poses, expected = ([a, b], [1, 2]) if k % 2 else ([b, a], [2, 1])
+        assert tracker.update(k / 30, poses) == expected
+
+
+def test_people_passing_each_other_keep_their_ids() -> None:
+    """Two people cross in 20 frames; the constant-velocity prediction carries each id through."""
+    tracker = PersonTracker()
+    for k in range(21):
+        left_to_right = _person_at(0.2 + 0.03 * k, 0.6)
+        right_to_left = _person_at(0.8 - 0.03 * k, 0.62)
+        poses = [right_to_left, left_to_right] if k % 3 else [left_to_right, right_to_left]
+        ids = tracker.update(k / 30, poses)
+        assert dict(zip(ids, (footprint(p).x for p in poses), strict=True))[1] == pytest.approx(0.2 + 0.03 * k)  # type: ignore[union-attr]
+
+
+def test_a_short_loss_keeps_the_id_and_a_newcomer_gets_a_new_one() -> None:
+    tracker = PersonTracker(max_missed=1.0)
+    assert tracker.update(0.0, [_person_at(0.3, 0.6)]) == [1]
+    assert tracker.update(0.1, []) == []  # lost for a moment
+    assert tracker.update(0.5, [_person_at(0.31, 0.6)]) == [1]  # found again near where they were
+    assert tracker.update(0.6, [_person_at(0.31, 0.6), _person_at(0.8, 0.6)]) == [1, 2]  # someone enters
+    assert tracker.update(2.0, [_person_at(0.8, 0.6)]) == [3]  # both were gone over a second: ids never reused
+    assert tracker.update(2.1, [_person_at(0.31, 0.6), _person_at(0.8, 0.6)]) == [4, 3]
+
+
+def test_a_far_jump_or_a_much_bigger_person_is_someone_else() -> None:
+    tracker = PersonTracker()
+    assert tracker.update(0.0, [_person_at(0.2, 0.6)]) == [1]
+    assert tracker.update(0.033, [_person_at(0.8, 0.6)]) == [2]  # 0.6 away: 6 torso lengths in one frame
+    tracker = PersonTracker()
+    assert tracker.update(0.0, [_person_at(0.5, 0.6, 0.05)]) == [1]
+    assert tracker.update(0.033, [_person_at(0.5, 0.6, 0.2)]) == [2]  # four times the size
+
+
+def test_root_position_inverts_the_projection() -> None:
+    world = pose_at(21)[1]
+    for root in [(0.0, 0.0, 3.0), (-1.2, 0.3, 4.5), (0.8, -0.2, 2.2)]:
+        image = project(world, root, 1280, 720, fov=70)
+        got = root_position(image, world, 1280, 720, fov=70)
+        assert got is not None
+        np.testing.assert_allclose(got, root, atol=1e-4)
+
+
+def test_root_position_needs_landmarks_seen_well() -> None:
+    world = np.array(pose_at(0)[1], copy=True)
+    world[:, 3] = 0.1  # nothing seen well
+    image = project(world, (0, 0, 3), 640, 480)
+    assert root_position(image, world, 640, 480) is None
+
+
+def test_frames_order_people_by_id() -> None:
+    block = pose_at(0)[1]
+    frame = PoseFrame(0, 0.0, 0, block, block, people=[Person(1, block, block, (0, 0, 3)), Person(4, block, block)])
+    assert [p.id for p in frame.people] == [1, 4] and frame.people[0].root == (0.0, 0.0, 3.0)
+    with pytest.raises(ValueError, match="ordered by id"):
+        PoseFrame(0, 0.0, 0, people=[Person(2), Person(1)])
+
+
+@pytest.mark.blazepose
+def test_two_people_in_basketball2_are_found_and_placed_side_by_side(media: Path) -> None:
+    from bridge.pose import Estimator, EstimatorOptions
+    from bridge.pose.tracking import PeopleTracker
+
+    bgr = cv2.imread(str(media / "basketball2.png"))
+    h, w = bgr.shape[:2]
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    with Estimator(EstimatorOptions(num_poses=4)) as est:
+        people = PeopleTracker(w, h)
+        for k in range(5):  # the same picture five times: tracked, same ids
+            image, world, found = people.update(k / 30, est.process_all(rgb, k / 30))
+            assert [p.id for p in found] == [1, 2]
+    assert image is not None and world is not None
+    np.testing.assert_array_equal(image, found[0].image)  # the primary person is the lowest id
+    roots = [p.root for p in found]
+    assert all(r is not None and 1.0 < r[2] < 15.0 for r in roots), roots
+    xs = [float(np.nanmean(p.image[:, 0])) for p in found]  # type: ignore[index]
+    # placed in the shared space in the order they stand in the picture
+    assert (roots[0][0] < roots[1][0]) == (xs[0] < xs[1])  # type: ignore[index]
