@@ -118,3 +118,42 @@ def test_two_people_in_basketball2_are_found_and_placed_side_by_side(media: Path
     xs = [float(np.nanmean(p.image[:, 0])) for p in found]  # type: ignore[index]
     # placed in the shared space in the order they stand in the picture
     assert (roots[0][0] < roots[1][0]) == (xs[0] < xs[1])  # type: ignore[index]
+
+
+def test_jsonl_keeps_everyone(tmp_path: Path) -> None:
+    from bridge.formats import open_reader, open_writer
+
+    img, world = pose_at(3)
+    frames = [
+        PoseFrame(0, 0.0, 5, img, world, people=[Person(1, img, world, (0.5, 0.1, 3.25)), Person(2, img, world)]),
+        PoseFrame(1, 1 / 30, 6, None, None),  # nobody: no people key
+        PoseFrame(2, 2 / 30, 7, img, world, people=[Person(2, img, world, (-1.0, 0.0, 4.0))]),
+    ]
+    path = tmp_path / "people.jsonl"
+    with open_writer(path) as writer:
+        for f in frames:
+            writer.write(f)
+    lines = path.read_text().splitlines()
+    assert '"people":[{"id":1,' in lines[1] and '"root":[0.5,0.1,3.25]' in lines[1] and "people" not in lines[2]
+    with open_reader(path) as reader:
+        assert list(reader) == frames
+
+
+@pytest.mark.parametrize(
+    ("people", "message"),
+    [
+        ('"people":{}', "'people' must be a list"),
+        ('"people":[{"world":null}]', "each person needs an integer 'id'"),
+        ('"people":[{"id":1,"root":[1,2]}]', "person 1: 'root' must be 3 numbers or null"),
+        ('"people":[{"id":1},{"id":1}]', "two people with the same 'id'"),
+    ],
+)
+def test_jsonl_bad_people_are_named(tmp_path: Path, people: str, message: str) -> None:
+    from bridge.errors import FormatError
+    from bridge.formats import open_reader
+
+    header = '{"format":"pose-bridge-recording","version":1,"fps":30,"coords":["world"]}'
+    path = tmp_path / "bad.jsonl"
+    path.write_text(header + "\n" + '{"seq":0,"t":0,"captured_ns":0,"world":null,' + people + "}\n")
+    with pytest.raises(FormatError, match=message), open_reader(path) as reader:
+        list(reader)

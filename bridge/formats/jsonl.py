@@ -11,7 +11,8 @@ Line 1, the header::
 
     {"seq": 0, "t": 0.0, "captured_ns": 1700000000000000000,
      "world": [[x, y, z, visibility, presence], ... 33 rows], "image": [...] or null,
-     "angles": {"left_elbow": 92.5, "right_knee": null}}
+     "angles": {"left_elbow": 92.5, "right_knee": null},
+     "people": [{"id": 1, "world": [...], "image": [...], "root": [x, y, z] or null}, ...]}
 
 - ``world``/``image`` is ``null`` when nobody was detected; a set not listed in
   the header's ``coords`` is left out. Values are float32 written with 9
@@ -19,6 +20,10 @@ Line 1, the header::
   value is written as ``null`` and read back as NaN.
 - ``angles`` (degrees, ``null`` where a joint could not be measured) is present
   only when the stream carries angles.
+- ``people`` (ordered by id) is present only when the stream tracks several people
+  (``--max-people``); each person has the header's coordinate sets and ``root`` (meters, the
+  estimated hip position in the camera space shared by everyone, or ``null``). The
+  top-level ``world``/``image`` then hold the primary person.
 - ``fps`` may be ``null`` (unknown); ``t`` of each frame is authoritative for timing.
 - Readers ignore unknown keys. A ``version`` newer than this reader's is refused.
 """
@@ -34,7 +39,7 @@ from typing import IO, Any
 import numpy as np
 
 from ..errors import FormatError
-from ..frame import BLOCK_SHAPE, PoseFrame
+from ..frame import BLOCK_SHAPE, Person, PoseFrame
 from ..skeleton import LANDMARK_FIELDS, LANDMARK_NAMES
 from .base import (
     COORD_SETS,
@@ -119,6 +124,17 @@ class JsonlWriter(RecordingWriter):
             parts.append(f',"{name}":' + _block_text(frame.world if name == "world" else frame.image))
         if frame.angles is not None:
             parts.append(',"angles":' + _angles_text(frame.angles))
+        if frame.people:
+            people = []
+            for person in frame.people:
+                text = f'{{"id":{int(person.id)}'
+                for name in self.coords:
+                    text += f',"{name}":' + _block_text(person.world if name == "world" else person.image)
+                root = person.root
+                ok = root is not None and all(math.isfinite(v) for v in root)
+                text += ',"root":' + (f"[{root[0]!r},{root[1]!r},{root[2]!r}]" if ok and root else "null") + "}"
+                people.append(text)
+            parts.append(',"people":[' + ",".join(people) + "]")
         parts.append("}\n")
         return "".join(parts)
 
@@ -228,4 +244,32 @@ class JsonlReader(LineRecordReader):
             if not ok:
                 raise format_error(self.path, lineno, "field 'angles' must map names to numbers or null", text)
             angles = {str(k): (None if v is None else float(v)) for k, v in angles.items()}
-        return PoseFrame(obj["seq"], float(t), obj["captured_ns"], blocks["image"], blocks["world"], angles)
+        people = self._people(obj.get("people"), lineno, text)
+        return PoseFrame(obj["seq"], float(t), obj["captured_ns"], blocks["image"], blocks["world"], angles, people)
+
+    def _people(self, value: Any, lineno: int, text: str) -> tuple[Person, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise format_error(self.path, lineno, "field 'people' must be a list", text)
+        people = []
+        for item in value:
+            if not isinstance(item, dict) or not _nonneg_int(item.get("id")):
+                raise format_error(self.path, lineno, "each person needs an integer 'id' >= 0", text)
+            blocks: dict[str, np.ndarray | None] = {"world": None, "image": None}
+            for name in self._coords:
+                try:
+                    blocks[name] = _block(item.get(name))
+                except (ValueError, TypeError) as exc:
+                    raise format_error(self.path, lineno, f"person {item['id']}: field {name!r} {exc}", text) from None
+            root = item.get("root")
+            if root is not None and not (
+                isinstance(root, list)
+                and len(root) == 3
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in root)
+            ):
+                raise format_error(self.path, lineno, f"person {item['id']}: 'root' must be 3 numbers or null", text)
+            people.append(Person(item["id"], blocks["image"], blocks["world"], None if root is None else tuple(root)))
+        if len({p.id for p in people}) != len(people):
+            raise format_error(self.path, lineno, "two people with the same 'id'", text)
+        return tuple(sorted(people, key=lambda p: p.id))
