@@ -7,8 +7,10 @@ What is drawn, from the frame's ``image`` block (normalised coordinates):
   a thin darker line otherwise;
 - joints, filled circles coloured from red (visibility 0) through yellow to green
   (visibility 1); joints below ``min_visibility`` are drawn as rings;
-- a caption: frame number, time, pose confidence (the mean visibility of the 33
-  landmarks) and the number of visible joints, or "no person detected".
+- with several people (``--max-people``), every person's skeleton with its id above it;
+- a caption: frame number, time, the people and their ids (several people), pose confidence
+  (the mean visibility of the primary person's 33 landmarks) and the number of visible
+  joints, or "no person detected".
 
 Edge cases: the image is drawn on in place (pass a copy to keep the original);
 non-finite coordinates are skipped; landmarks outside the image are clipped by
@@ -76,33 +78,58 @@ def draw_pose(image: Image, frame: PoseFrame, *, min_visibility: float = DEFAULT
     scale = max(min(h, w) / 480.0, 0.5)
     thick = max(1, int(round(3 * scale)))
     radius = max(2, int(round(4 * scale)))
-    block = frame.image
-    if block is not None:
-        pts = block[:, :2] * np.array([w, h], dtype=np.float32)
-        vis = block[:, 3]
-        finite = np.all(np.isfinite(pts), axis=1).tolist()
-        ipts = [(int(round(x)), int(round(y))) if ok else None for (x, y), ok in zip(pts, finite, strict=True)]
-        for a, b in BONES:
-            pa, pb = ipts[a], ipts[b]
-            if pa is None or pb is None:
-                continue
-            color = SIDE_COLORS[bone_side((a, b))]
-            if min(vis[a], vis[b]) >= min_visibility:
-                cv2.line(image, pa, pb, color, thick, cv2.LINE_AA)
-            else:
-                dim = tuple(int(c * 0.5) for c in color)
-                cv2.line(image, pa, pb, dim, 1, cv2.LINE_AA)
-        for i, p in enumerate(ipts):
-            if p is None:
-                continue
-            color = visibility_color(float(vis[i]))
-            if vis[i] >= min_visibility:
-                cv2.circle(image, p, radius, color, -1, cv2.LINE_AA)
-                cv2.circle(image, p, radius, (0, 0, 0), 1, cv2.LINE_AA)
-            else:
-                cv2.circle(image, p, radius, color, 1, cv2.LINE_AA)
+    if frame.people:  # several people: each skeleton, labelled with its id
+        for person in frame.people:
+            if person.image is not None:
+                _draw_skeleton(image, person.image, thick, radius, min_visibility)
+                _label(image, person.image, f"id {person.id}", scale)
+    elif frame.image is not None:
+        _draw_skeleton(image, frame.image, thick, radius, min_visibility)
     _caption(image, frame, scale, min_visibility)
     return image
+
+
+def _draw_skeleton(image: Image, block: Block, thick: int, radius: int, min_visibility: float) -> None:
+    h, w = image.shape[:2]
+    pts = block[:, :2] * np.array([w, h], dtype=np.float32)
+    vis = block[:, 3]
+    finite = np.all(np.isfinite(pts), axis=1).tolist()
+    ipts = [(int(round(x)), int(round(y))) if ok else None for (x, y), ok in zip(pts, finite, strict=True)]
+    for a, b in BONES:
+        pa, pb = ipts[a], ipts[b]
+        if pa is None or pb is None:
+            continue
+        color = SIDE_COLORS[bone_side((a, b))]
+        if min(vis[a], vis[b]) >= min_visibility:
+            cv2.line(image, pa, pb, color, thick, cv2.LINE_AA)
+        else:
+            dim = tuple(int(c * 0.5) for c in color)
+            cv2.line(image, pa, pb, dim, 1, cv2.LINE_AA)
+    for i, p in enumerate(ipts):
+        if p is None:
+            continue
+        color = visibility_color(float(vis[i]))
+        if vis[i] >= min_visibility:
+            cv2.circle(image, p, radius, color, -1, cv2.LINE_AA)
+            cv2.circle(image, p, radius, (0, 0, 0), 1, cv2.LINE_AA)
+        else:
+            cv2.circle(image, p, radius, color, 1, cv2.LINE_AA)
+
+
+def _label(image: Image, block: Block, text: str, scale: float) -> None:
+    """``text`` just above the topmost landmark of ``block`` (skipped when none is finite)."""
+    h, w = image.shape[:2]
+    pts = block[:, :2] * np.array([w, h], dtype=np.float32)
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if not len(pts):
+        return
+    top = pts[np.argmin(pts[:, 1])]
+    font, fs, tt = cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, max(1, int(round(1.5 * scale)))
+    (tw, th), _ = cv2.getTextSize(text, font, fs, tt)
+    x = int(np.clip(top[0] - tw / 2, 0, max(w - tw, 0)))
+    y = int(np.clip(top[1] - 8 * scale, th, h - 1))
+    cv2.putText(image, text, (x, y), font, fs, (0, 0, 0), tt + 2, cv2.LINE_AA)
+    cv2.putText(image, text, (x, y), font, fs, (255, 255, 255), tt, cv2.LINE_AA)
 
 
 def caption_text(frame: PoseFrame, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> str:
@@ -113,7 +140,8 @@ def caption_text(frame: PoseFrame, min_visibility: float = DEFAULT_MIN_VISIBILIT
     if block is None or conf is None:
         return head + "  no person detected"
     visible = int((block[:, 3] >= min_visibility).sum())
-    return head + f"  confidence {conf:.2f}  visible {visible}/{block.shape[0]}"
+    people = f"  people {len(frame.people)} (ids {', '.join(str(p.id) for p in frame.people)})" if frame.people else ""
+    return head + people + f"  confidence {conf:.2f}  visible {visible}/{block.shape[0]}"
 
 
 def _caption(image: Image, frame: PoseFrame, scale: float, min_visibility: float) -> None:

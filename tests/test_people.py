@@ -157,3 +157,32 @@ def test_jsonl_bad_people_are_named(tmp_path: Path, people: str, message: str) -
     path.write_text(header + "\n" + '{"seq":0,"t":0,"captured_ns":0,"world":null,' + people + "}\n")
     with pytest.raises(FormatError, match=message), open_reader(path) as reader:
         list(reader)
+
+
+@pytest.mark.blazepose
+def test_extract_and_annotate_with_several_people(media: Path, tmp_path: Path) -> None:
+    """The real CLI on a video of two real people: every frame has both, with the same ids; the overlay labels them."""
+    import json
+
+    from tests.cli_process import run_cli
+    from tests.media import make_video
+
+    video = make_video(media / "basketball2.png", tmp_path / "two.avi", frames=20)
+    out = tmp_path / "two.jsonl"
+    result = run_cli("extract", str(video), "-o", str(out), "--max-people", "4", "--no-progress")
+    assert result.returncode == 0, result.stderr
+    frames = [json.loads(line) for line in out.read_text().splitlines()[1:]]
+    assert len(frames) == 20
+    assert all([p["id"] for p in f["people"]] == [1, 2] for f in frames)
+    assert all(f["world"] == f["people"][0]["world"] for f in frames)  # the primary person at the top level
+    annotated = tmp_path / "two_annotated.avi"
+    result = run_cli("annotate", str(video), "-o", str(annotated), "--max-people", "4")
+    assert result.returncode == 0, result.stderr
+    cap = cv2.VideoCapture(str(annotated))
+    ok, drawn = cap.read()
+    cap.release()
+    original = cv2.VideoCapture(str(video)).read()[1]
+    assert ok and drawn.shape == original.shape
+    changed = np.abs(drawn.astype(int) - original.astype(int)).sum(axis=2) > 60
+    halves = changed[:, : drawn.shape[1] // 2].sum(), changed[:, drawn.shape[1] // 2 :].sum()
+    assert min(halves) > 500  # a skeleton drawn on each side of the picture, where the two people stand

@@ -40,6 +40,16 @@ def non_negative_int(text: str) -> int:
     return int(_checked(text, int, lambda v: v >= 0, "expected a whole number >= 0"))
 
 
+def positive_int(text: str) -> int:
+    """A whole number >= 1."""
+    return int(_checked(text, int, lambda v: v >= 1, "expected a whole number >= 1"))
+
+
+def field_of_view(text: str) -> float:
+    """An angle in degrees strictly between 0 and 180."""
+    return _checked(text, float, lambda v: 0 < v < 180, "expected an angle in degrees between 0 and 180")
+
+
 def unit_interval(text: str) -> float:
     """A number in [0, 1] (a confidence threshold)."""
     return _checked(text, float, lambda v: 0.0 <= v <= 1.0, "expected a number between 0 and 1")
@@ -72,6 +82,20 @@ def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
         choices=(0, 1, 2),
         default=None,
         help="the legacy name of --model: 0 lite, 1 full, 2 heavy",
+    )
+    group.add_argument(
+        "--max-people",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="track up to N people, each with a stable id (default 1: one person, as fast as before)",
+    )
+    group.add_argument(
+        "--camera-fov",
+        type=field_of_view,
+        default=60.0,
+        metavar="DEG",
+        help="the camera's horizontal field of view, for placing several people in one space (default 60)",
     )
     group.add_argument(
         "--static-image-mode",
@@ -115,4 +139,6 @@ def estimator_options(args: argparse.Namespace) -> EstimatorOptions:
         min_detection_confidence=args.min_detection_confidence,
         min_presence_confidence=args.min_presence_confidence,
         min_tracking_confidence=args.min_tracking_confidence,
+        num_poses=args.max_people,
+        camera_fov=args.camera_fov,
     )
