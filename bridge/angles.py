@@ -126,5 +126,8 @@ def with_angles(frame: PoseFrame, *, min_visibility: float = DEFAULT_MIN_VISIBIL
 
     A frame without a world block (nobody detected, or an image-only recording)
     gets every angle as ``None``, so the set of names never changes mid-stream.
+    With several people each person gets their own; the frame's are the primary person's.
     """
-    return frame.replace(angles=joint_angles(frame.world, min_visibility=min_visibility))
+    people = tuple(p.replace(angles=joint_angles(p.world, min_visibility=min_visibility)) for p in frame.people)
+    angles = people[0].angles if people else joint_angles(frame.world, min_visibility=min_visibility)
+    return frame.replace(angles=angles, people=people)

@@ -53,12 +53,14 @@ class Person:
       everyone in the frame: meters, camera at the origin, MediaPipe's axes (x right, y down,
       z away from the camera); ``None`` when it cannot be estimated. An estimate from image
       position, torso size and the camera's field of view (:func:`bridge.pose.roots.root_position`).
+    - ``angles``: this person's joint angles (as :class:`PoseFrame`'s), or ``None``.
     """
 
     id: int
     image: Block | None = None
     world: Block | None = None
     root: tuple[float, float, float] | None = None
+    angles: Mapping[str, float | None] | None = field(default=None)
 
     def __post_init__(self) -> None:
         if self.image is not None:
@@ -67,6 +69,12 @@ class Person:
             object.__setattr__(self, "world", as_block(self.world, "world"))
         if self.root is not None:
             object.__setattr__(self, "root", tuple(float(v) for v in self.root))
+        if self.angles is not None and not isinstance(self.angles, MappingProxyType):
+            object.__setattr__(self, "angles", MappingProxyType(dict(self.angles)))
+
+    def replace(self, **changes: Any) -> Person:
+        """A copy with some fields changed (arrays are shared: they are read-only)."""
+        return dataclasses.replace(self, **changes)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Person):
@@ -76,6 +84,7 @@ class Person:
             and _block_eq(self.image, other.image)
             and _block_eq(self.world, other.world)
             and self.root == other.root
+            and _angles_eq(self.angles, other.angles)
         )
 
     __hash__ = None  # type: ignore[assignment]

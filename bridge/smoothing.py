@@ -170,7 +170,9 @@ class PoseSmoother:
     """Frame transform: One Euro smoothing of x, y, z in the ``image`` and ``world`` blocks.
 
     Use one instance per stream (it keeps history) and call it on every frame
-    in order, including frames with no detection (they reset it). See the module
+    in order, including frames with no detection (they reset it). With several
+    people, each person id has its own history (and the top-level blocks are the
+    primary person's smoothed ones); a person missing from a frame starts afresh. See the module
     docstring for what resets the history. ``angles`` already on a frame are kept
     as they are: apply smoothing before computing angles.
     """
@@ -189,13 +191,19 @@ class PoseSmoother:
         self.min_cutoff, self.beta, self.d_cutoff, self.max_gap = min_cutoff, beta, d_cutoff, max_gap
         self._image = _BlockState(OneEuroFilter(min_cutoff, beta, d_cutoff, speed_axes=2))
         self._world = _BlockState(OneEuroFilter(min_cutoff, beta, d_cutoff, speed_axes=2))
+        self._people: dict[int, tuple[_BlockState, _BlockState]] = {}  # per person id (--max-people)
         self._t: float | None = None
         self.resets = 0  #: how many times the history was dropped because time jumped (for logs and tests)
 
+    def _states(self) -> tuple[_BlockState, _BlockState]:
+        m, b, d = self.min_cutoff, self.beta, self.d_cutoff
+        return _BlockState(OneEuroFilter(m, b, d, speed_axes=2)), _BlockState(OneEuroFilter(m, b, d, speed_axes=2))
+
     def reset(self) -> None:
-        """Forget the history of both blocks."""
+        """Forget the history of both blocks (and of every person)."""
         self._image.filter.reset()
         self._world.filter.reset()
+        self._people.clear()
         self._t = None
 
     def __call__(self, frame: PoseFrame) -> PoseFrame:
@@ -205,6 +213,15 @@ class PoseSmoother:
             self.reset()
             self.resets += 1
         self._t = t
+        if frame.people:  # each person has their own history, by id; the top level is the primary person
+            states = {p.id: self._people.get(p.id) or self._states() for p in frame.people}
+            self._people = states  # a person not in this frame starts afresh when seen again
+            people = tuple(
+                p.replace(image=states[p.id][0].apply(p.image, t), world=states[p.id][1].apply(p.world, t))
+                for p in frame.people
+            )
+            return frame.replace(image=people[0].image, world=people[0].world, people=people)
+        self._people.clear()
         if not frame.detected:
             self._image.filter.reset()
             self._world.filter.reset()

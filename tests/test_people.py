@@ -186,3 +186,27 @@ def test_extract_and_annotate_with_several_people(media: Path, tmp_path: Path) -
     changed = np.abs(drawn.astype(int) - original.astype(int)).sum(axis=2) > 60
     halves = changed[:, : drawn.shape[1] // 2].sum(), changed[:, drawn.shape[1] // 2 :].sum()
     assert min(halves) > 500  # a skeleton drawn on each side of the picture, where the two people stand
+
+
+def test_smoothing_and_angles_are_per_person() -> None:
+    """Each id has its own filter history and angles; the top level is the primary person's."""
+    from bridge.angles import with_angles
+    from bridge.smoothing import PoseSmoother
+
+    rng = np.random.default_rng(1)
+    smoother = PoseSmoother()
+    alone = PoseSmoother()  # the same person's stream on its own
+    for k in range(30):
+        img, world = pose_at(k)
+        a_world = world + np.float32(0.01) * rng.standard_normal(world.shape).astype(np.float32) * (1, 1, 1, 0, 0)
+        b_world = np.array(world, copy=True)
+        b_world[:, 0] += 0.5
+        frame = PoseFrame(k, k / 30, 0, img, a_world, people=[Person(1, img, a_world), Person(7, img, b_world)])
+        out = with_angles(smoother(frame))
+        ref = alone(PoseFrame(k, k / 30, 0, img, a_world))
+        np.testing.assert_array_equal(out.people[0].world, ref.world)  # person 1 unaffected by person 7
+        np.testing.assert_array_equal(out.world, out.people[0].world)
+        assert out.angles == out.people[0].angles and out.people[1].angles is not None
+    from bridge.angles import joint_angles
+
+    assert out.people[1].angles == joint_angles(out.people[1].world)  # each person's own

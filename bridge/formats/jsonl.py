@@ -132,7 +132,10 @@ class JsonlWriter(RecordingWriter):
                     text += f',"{name}":' + _block_text(person.world if name == "world" else person.image)
                 root = person.root
                 ok = root is not None and all(math.isfinite(v) for v in root)
-                text += ',"root":' + (f"[{root[0]!r},{root[1]!r},{root[2]!r}]" if ok and root else "null") + "}"
+                text += ',"root":' + (f"[{root[0]!r},{root[1]!r},{root[2]!r}]" if ok and root else "null")
+                if person.angles is not None:
+                    text += ',"angles":' + _angles_text(person.angles)
+                text += "}"
                 people.append(text)
             parts.append(',"people":[' + ",".join(people) + "]")
         parts.append("}\n")
@@ -236,16 +239,19 @@ class JsonlReader(LineRecordReader):
                 blocks[name] = _block(obj.get(name))
             except (ValueError, TypeError) as exc:
                 raise format_error(self.path, lineno, f"field {name!r} {exc}", text) from None
-        angles = obj.get("angles")
-        if angles is not None:
-            ok = isinstance(angles, dict) and all(
-                v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in angles.values()
-            )
-            if not ok:
-                raise format_error(self.path, lineno, "field 'angles' must map names to numbers or null", text)
-            angles = {str(k): (None if v is None else float(v)) for k, v in angles.items()}
+        angles = self._angles(obj.get("angles"), lineno, text, "field 'angles'")
         people = self._people(obj.get("people"), lineno, text)
         return PoseFrame(obj["seq"], float(t), obj["captured_ns"], blocks["image"], blocks["world"], angles, people)
+
+    def _angles(self, angles: Any, lineno: int, text: str, what: str) -> dict[str, float | None] | None:
+        if angles is None:
+            return None
+        ok = isinstance(angles, dict) and all(
+            v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in angles.values()
+        )
+        if not ok:
+            raise format_error(self.path, lineno, f"{what} must map names to numbers or null", text)
+        return {str(k): (None if v is None else float(v)) for k, v in angles.items()}
 
     def _people(self, value: Any, lineno: int, text: str) -> tuple[Person, ...]:
         if value is None:
@@ -269,7 +275,9 @@ class JsonlReader(LineRecordReader):
                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in root)
             ):
                 raise format_error(self.path, lineno, f"person {item['id']}: 'root' must be 3 numbers or null", text)
-            people.append(Person(item["id"], blocks["image"], blocks["world"], None if root is None else tuple(root)))
+            angles = self._angles(item.get("angles"), lineno, text, f"person {item['id']}: 'angles'")
+            root3 = None if root is None else (float(root[0]), float(root[1]), float(root[2]))
+            people.append(Person(item["id"], blocks["image"], blocks["world"], root3, angles))
         if len({p.id for p in people}) != len(people):
             raise format_error(self.path, lineno, "two people with the same 'id'", text)
         return tuple(sorted(people, key=lambda p: p.id))
