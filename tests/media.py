@@ -74,3 +74,88 @@ def test_timeout(seconds: float) -> float:
 
 
 test_timeout.__test__ = False  # type: ignore[attr-defined]  # not a test for pytest
+
+
+def person_crop(photo: Path, index: int = 0, margin: float = 0.12) -> np.ndarray:
+    """The BGR crop around person ``index`` (left to right) of a real photo, found by real BlazePose."""
+    from bridge.pose import Estimator, EstimatorOptions
+
+    bgr = cv2.imread(str(photo))
+    if bgr is None:
+        raise FileNotFoundError(photo)
+    h, w = bgr.shape[:2]
+    with Estimator(EstimatorOptions(static_image_mode=True, num_poses=4)) as est:
+        poses = est.process_all(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    boxes = sorted(
+        (float(np.nanmin(img[:, 0])) * w, float(np.nanmin(img[:, 1])) * h,
+         float(np.nanmax(img[:, 0])) * w, float(np.nanmax(img[:, 1])) * h)
+        for img, _ in poses
+    )  # fmt: skip
+    x0, y0, x1, y1 = boxes[index]
+    mx, my = (x1 - x0) * margin, (y1 - y0) * margin
+    x0, y0, x1, y1 = int(max(x0 - mx, 0)), int(max(y0 - my, 0)), int(min(x1 + mx, w)), int(min(y1 + my, h))
+    return bgr[y0:y1, x0:x1].copy()
+
+
+def make_crossing_video(
+    media: Path, out: Path, *, frames: int = 120, size: tuple[int, int] = (640, 480), fps: float = 30.0
+) -> tuple[Path, list[dict[str, tuple[float, float] | None]]]:
+    """A video of real people (crops of the test photos) moving over a plain background.
+
+    - ``a`` (basketball1's player) walks from the left edge to the right and leaves the picture;
+    - ``b`` (basketball2's left player, mirrored) walks from the right to the left, passing *in
+      front of* ``a`` halfway (``a`` is hidden for a moment);
+    - ``c`` (basketball2's left player again: the same man as ``a``, so only where and when he
+      appears can tell he is someone new) enters from the right, where ``a`` left, a moment later.
+
+    The picture is 4:3 by default: BlazePose's detector sees a letterboxed 224×224 copy, so in a
+    wide picture people this size become too small for it to find.
+
+    Returns the video and, per frame, each person's horizontal extent in normalized image
+    coordinates (which may reach past 0 or 1 while they enter or leave; ``None`` when wholly out
+    of the picture), for checking who is who.
+    """
+    width, height = size
+    crops = {
+        "a": person_crop(media / "basketball1.png", 0),
+        "b": cv2.flip(person_crop(media / "basketball2.png", 0), 1),
+        "c": person_crop(media / "basketball2.png", 0),
+    }
+    target_h = int(height * 0.9)
+    for k, crop in crops.items():
+        crops[k] = cv2.resize(crop, (int(crop.shape[1] * target_h / crop.shape[0]), target_h))
+    background = np.full((height, width, 3), 96, np.uint8)
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"MJPG"), fps, (width, height))
+    if not writer.isOpened():
+        raise RuntimeError(f"cannot write {out}")
+    truth: list[dict[str, tuple[float, float] | None]] = []
+    try:
+        for i in range(frames):
+            s = i / (frames - 1)
+            a_w, b_w, c_w = (crops[k].shape[1] for k in "abc")
+            positions = {
+                "a": -a_w * 0.2 + s / 0.75 * (width + a_w * 0.2) if s < 0.75 else None,  # left edge of each crop
+                "b": width - b_w * 0.8 - s * (width - b_w * 0.6),
+                "c": width - (s - 0.8) / 0.2 * (c_w + width * 0.15) if s >= 0.8 else None,
+            }
+            frame = background.copy()
+            seen: dict[str, tuple[float, float] | None] = {}
+            for k in ("a", "c", "b"):  # b drawn last: in front
+                x = positions[k]
+                crop = crops[k]
+                if x is None:
+                    seen[k] = None
+                    continue
+                x0, x1 = int(round(x)), int(round(x)) + crop.shape[1]
+                vx0, vx1 = max(x0, 0), min(x1, width)
+                y0 = (height - crop.shape[0]) // 2
+                if vx1 <= vx0:  # out of the picture
+                    seen[k] = None
+                    continue
+                frame[y0 : y0 + crop.shape[0], vx0:vx1] = crop[:, vx0 - x0 : vx1 - x0]
+                seen[k] = (x0 / width, x1 / width)  # the whole crop, also where it sticks out of the picture
+            writer.write(frame)
+            truth.append(seen)
+    finally:
+        writer.release()
+    return out, truth

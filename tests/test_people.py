@@ -210,3 +210,35 @@ def test_smoothing_and_angles_are_per_person() -> None:
     from bridge.angles import joint_angles
 
     assert out.people[1].angles == joint_angles(out.people[1].world)  # each person's own
+
+
+@pytest.mark.blazepose
+async def test_ids_stay_with_real_people_crossing_leaving_and_entering(media: Path, tmp_path: Path) -> None:
+    """A video of real people at run time: a and b pass each other (b in front), a leaves, c enters where a left."""
+    from bridge.pose import EstimatorOptions
+    from bridge.sources.video import VideoSource
+    from tests.media import make_crossing_video
+
+    video, truth = make_crossing_video(media, tmp_path / "crossing.avi")
+    source = VideoSource(str(video), EstimatorOptions(num_poses=3))
+    try:
+        frames = [frame async for frame in source.frames()]
+    finally:
+        await source.aclose()
+    assert len(frames) == len(truth) == 120
+    who: dict[str, set[int]] = {"a": set(), "b": set(), "c": set()}
+    apart = {"before": 0, "after": 0}
+    for frame, seen in zip(frames, truth, strict=True):
+        centres = {k: (x0 + x1) / 2 for k, v in seen.items() if v is not None for x0, x1 in [v]}
+        for person in frame.people:
+            assert person.image is not None and person.root is not None
+            x = float(np.nanmedian(person.image[:, 0]))
+            name = min(centres, key=lambda k: abs(centres[k] - x))
+            assert abs(centres[name] - x) < 0.1, (frame.seq, x, centres)  # half-hidden people shift a little
+            if len(centres) == 1 or sorted(abs(c - x) for c in centres.values())[1] > 0.2:  # unambiguous
+                who[name].add(person.id)
+        if len(frame.people) == 2 and "a" in centres and "b" in centres and abs(centres["a"] - centres["b"]) > 0.2:
+            apart["before" if centres["a"] < centres["b"] else "after"] += 1
+    assert apart["before"] >= 10 and apart["after"] >= 10  # both seen, apart, on either side of the crossing
+    assert len(who["a"]) == 1 and len(who["b"]) == 1 and who["a"] != who["b"]  # one id each, through the crossing
+    assert len(who["c"]) == 1 and min(who["c"]) > max(who["a"] | who["b"])  # a newcomer: a new id, never a reused one
