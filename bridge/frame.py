@@ -11,12 +11,15 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from .skeleton import LANDMARK_FIELDS, NUM_LANDMARKS
+
+if TYPE_CHECKING:
+    from .humanoid import HumanoidPose
 
 #: Shape of one landmark block: 33 landmarks × (x, y, z, visibility, presence).
 BLOCK_SHAPE = (NUM_LANDMARKS, len(LANDMARK_FIELDS))
@@ -53,6 +56,8 @@ class PoseFrame:
     - ``world``: (33, 5) float32 MediaPipe world landmarks in meters (hip origin), or ``None``.
     - ``angles``: optional joint angles in degrees by name (``None`` values where a
       joint could not be measured); ``None`` when angles are not computed.
+    - ``humanoid``: the solved humanoid pose (:class:`bridge.humanoid.HumanoidPose`), or ``None`` when
+      not computed (no ``--avatar``) or before the solver has seen anybody.
 
     Arrays are converted to read-only float32 on construction.
     """
@@ -63,6 +68,7 @@ class PoseFrame:
     image: Block | None = None
     world: Block | None = None
     angles: Mapping[str, float | None] | None = field(default=None)
+    humanoid: HumanoidPose | None = None
 
     def __post_init__(self) -> None:
         if self.image is not None:
@@ -91,6 +97,7 @@ class PoseFrame:
             and _block_eq(self.image, other.image)
             and _block_eq(self.world, other.world)
             and _angles_eq(self.angles, other.angles)
+            and bool(self.humanoid == other.humanoid)
         )
 
     __hash__ = None  # type: ignore[assignment]
