@@ -26,6 +26,17 @@ _EPS: Final = 1e-12
 
 def mul(a: Array, b: Array) -> Array:
     """The Hamilton product ``a · b``: rotate by ``b``, then by ``a``."""
+    if a.ndim == 1 and b.ndim == 1:  # the solver's case: plain floats are several times faster than ufuncs
+        ax, ay, az, aw = a.tolist()
+        bx, by, bz, bw = b.tolist()
+        return np.array(
+            (
+                aw * bx + ax * bw + ay * bz - az * by,
+                aw * by - ax * bz + ay * bw + az * bx,
+                aw * bz + ax * by - ay * bx + az * bw,
+                aw * bw - ax * bx - ay * by - az * bz,
+            )
+        )
     ax, ay, az, aw = a[..., 0], a[..., 1], a[..., 2], a[..., 3]
     bx, by, bz, bw = b[..., 0], b[..., 1], b[..., 2], b[..., 3]
     return np.stack(
@@ -39,6 +50,18 @@ def mul(a: Array, b: Array) -> Array:
     )
 
 
+def cross(a: Array, b: Array) -> Array:
+    """Cross product of two 3-vectors (numpy's ``cross`` is slow for single vectors)."""
+    ax, ay, az = a.tolist()
+    bx, by, bz = b.tolist()
+    return np.array((ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx))
+
+
+def norm(v: Array) -> float:
+    """Euclidean length of a vector."""
+    return math.sqrt(float(v @ v))
+
+
 def conj(q: Array) -> Array:
     """The conjugate, which is the inverse of a unit quaternion."""
     return q * np.array([-1.0, -1.0, -1.0, 1.0])
@@ -46,6 +69,11 @@ def conj(q: Array) -> Array:
 
 def rotate(q: Array, v: Array) -> Array:
     """``v`` (shape ``(..., 3)``) rotated by ``q``."""
+    if q.ndim == 1 and v.ndim == 1:
+        x, y, z, w = q.tolist()
+        vx, vy, vz = v.tolist()
+        tx, ty, tz = 2.0 * (y * vz - z * vy), 2.0 * (z * vx - x * vz), 2.0 * (x * vy - y * vx)
+        return np.array((vx + w * tx + y * tz - z * ty, vy + w * ty + z * tx - x * tz, vz + w * tz + x * ty - y * tx))
     u = q[..., :3]
     w = q[..., 3:4]
     t = 2.0 * np.cross(u, v)
@@ -54,7 +82,7 @@ def rotate(q: Array, v: Array) -> Array:
 
 def normalize(q: Array) -> Array:
     """``q`` scaled to unit length with ``w >= 0``; zero or non-finite input gives the identity."""
-    n = float(np.linalg.norm(q))
+    n = math.sqrt(float(q @ q))
     if not math.isfinite(n) or n < _EPS:
         return IDENTITY.copy()
     out = q / n
@@ -69,7 +97,7 @@ def from_axis_angle(axis: Array, angle: float) -> Array:
 
 def from_rotvec(r: Array) -> Array:
     """Rotation from a rotation vector (axis × angle in radians)."""
-    angle = float(np.linalg.norm(r))
+    angle = norm(r)
     if angle < 1e-12:
         return normalize(np.array([r[0] / 2.0, r[1] / 2.0, r[2] / 2.0, 1.0]))
     return from_axis_angle(r / angle, angle)
@@ -78,7 +106,7 @@ def from_rotvec(r: Array) -> Array:
 def to_rotvec(q: Array) -> Array:
     """Rotation vector (axis × angle, angle in [0, π]) of ``q``."""
     q = normalize(q)
-    s = float(np.linalg.norm(q[:3]))
+    s = norm(q[:3])
     if s < 1e-12:
         return 2.0 * q[:3]
     angle = 2.0 * math.atan2(s, q[3])
@@ -87,13 +115,12 @@ def to_rotvec(q: Array) -> Array:
 
 def angle(q: Array) -> float:
     """Rotation angle of ``q`` in radians, in [0, π]."""
-    return 2.0 * math.atan2(float(np.linalg.norm(q[:3])), abs(float(q[3])))
+    return 2.0 * math.atan2(norm(q[:3]), abs(float(q[3])))
 
 
 def angle_between(a: Array, b: Array) -> float:
-    """Angle in radians of the rotation that takes ``a`` to ``b``, in [0, π]."""
-    d = min(1.0, abs(float(np.dot(a, b))))
-    return 2.0 * math.acos(d)
+    """Angle in radians of the rotation that takes ``a`` to ``b``, in [0, π] (accurate near 0, unlike acos)."""
+    return angle(mul(conj(a), b))
 
 
 def from_matrix(m: Array) -> Array:
@@ -132,15 +159,15 @@ def from_two_vectors(a: Array, b: Array) -> Array:
     Opposite vectors have no unique shortest rotation: the result is a half turn about an axis
     perpendicular to ``a``. Zero-length input gives the identity.
     """
-    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+    na, nb = norm(a), norm(b)
     if na < _EPS or nb < _EPS:
         return IDENTITY.copy()
     a, b = a / na, b / nb
     d = float(np.dot(a, b))
     if d < -1.0 + 1e-9:
-        axis = np.cross(a, (1.0, 0.0, 0.0)) if abs(a[0]) < 0.9 else np.cross(a, (0.0, 1.0, 0.0))
-        return from_axis_angle(axis / np.linalg.norm(axis), math.pi)
-    c = np.cross(a, b)
+        axis = cross(a, np.array([1.0, 0.0, 0.0]) if abs(a[0]) < 0.9 else np.array([0.0, 1.0, 0.0]))
+        return from_axis_angle(axis / norm(axis), math.pi)
+    c = cross(a, b)
     return normalize(np.array([c[0], c[1], c[2], 1.0 + d]))
 
 
@@ -159,16 +186,17 @@ def frame(primary: Array, secondary: Array, rest_primary: Array, rest_secondary:
 
 
 def _basis(p: Array, s: Array) -> Array | None:
-    n = float(np.linalg.norm(p))
+    n = norm(p)
     if not math.isfinite(n) or n < 1e-9:
         return None
     e1 = p / n
-    s = s - np.dot(s, e1) * e1
-    m = float(np.linalg.norm(s))
-    if not math.isfinite(m) or m < 1e-6 * max(1.0, float(np.linalg.norm(s)) + n):
+    s0 = norm(s)
+    s = s - float(s @ e1) * e1
+    m = norm(s)
+    if not math.isfinite(m) or m < 1e-6 * max(1.0, s0):
         return None
     e2 = s / m
-    e3 = np.cross(e1, e2)
+    e3 = cross(e1, e2)
     return np.column_stack((e1, e2, e3))
 
 
@@ -178,7 +206,7 @@ def swing_twist(q: Array, axis: Array) -> tuple[Array, float]:
     Returns ``(swing, twist_angle)`` with the twist angle in radians in (−π, π]. When ``q`` turns
     ``axis`` by exactly π the twist is undefined and taken as 0.
     """
-    p = float(np.dot(q[:3], axis))
+    p = float(q[:3] @ axis)
     w = float(q[3])
     n = math.hypot(p, w)
     if n < 1e-9:
@@ -211,7 +239,7 @@ def power(q: Array, t: float) -> Array:
 
 def signed_angle(a: Array, b: Array, axis: Array) -> float:
     """Angle in radians about ``axis`` from ``a`` to ``b`` (both taken perpendicular to ``axis``)."""
-    return math.atan2(float(np.dot(axis, np.cross(a, b))), float(np.dot(a, b)))
+    return math.atan2(float(axis @ cross(a, b)), float(a @ b))
 
 
 def mirror(q: Array) -> Array:

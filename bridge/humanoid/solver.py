@@ -270,8 +270,11 @@ class HumanoidSolver:
         seen: set[str] = set()
         clamped: set[str] = set()
 
-        def put(bone: str, value: Array | None) -> Array:
-            """Store the bone's local rotation (``None``: unseen → held/eased); returns its world rotation."""
+        def put(bone: str, value: Array | None, observed: bool = True) -> Array:
+            """Store the bone's local rotation (``None``: unseen → held/eased); returns its world rotation.
+
+            ``observed`` False: a bone the landmarks never show (Shoulders, Toes), not counted as seen.
+            """
             i = BONE_INDEX[bone]
             if value is not None and self.options.limits and bone in LIMITS:
                 value, moved = clamp(LIMITS[bone], value)
@@ -280,7 +283,8 @@ class HumanoidSolver:
             if value is not None:
                 value = quat.normalize(value)
                 s.seen[i], s.seen_t[i] = value, t
-                seen.add(bone)
+                if observed:
+                    seen.add(bone)
             local[i] = self._held(i, t) if value is None else value
             parent = _PARENT_OF[i]
             world_rot[i] = local[i] if parent < 0 else quat.mul(world_rot[parent], local[i])
@@ -323,10 +327,10 @@ class HumanoidSolver:
         for limb in self._limbs:
             cap = limb.side.capitalize()
             top = "Shoulder" if limb.end == BONE_INDEX[f"{cap}Hand"] else None
-            parent_world = put(f"{cap}Shoulder", quat.IDENTITY) if top else w_hips
+            parent_world = put(f"{cap}Shoulder", quat.IDENTITY, False) if top else w_hips
             self._solve_limb(limb, p, ok, parent_world, put)
             if not top:
-                put(f"{cap}Toes", quat.IDENTITY)
+                put(f"{cap}Toes", quat.IDENTITY, False)
 
         # root
         hips_pos = np.zeros(3)
@@ -426,7 +430,7 @@ class HumanoidSolver:
         p: Array,
         ok: npt.NDArray[np.bool_],
         parent_world: Array,
-        put: Callable[[str, Array | None], Array],
+        put: Callable[..., Array],
     ) -> None:
         s = self._s
         key = BONES[limb.upper]
@@ -445,10 +449,10 @@ class HumanoidSolver:
             if ok[limb.c]:
                 d2 = p[limb.c] - p[limb.b]
                 v = quat.rotate(quat.conj(frame0), d2)
-                v_perp = v - np.dot(v, limb.axis) * limb.axis
-                n1, n2 = float(np.linalg.norm(d1)), float(np.linalg.norm(d2))
-                if n1 > 1e-9 and n2 > 1e-9 and float(np.linalg.norm(v_perp)) > 1e-9 * n2:
-                    bend = math.acos(max(-1.0, min(1.0, float(np.dot(d1, d2)) / (n1 * n2))))
+                v_perp = v - float(v @ limb.axis) * limb.axis
+                n1, n2 = quat.norm(d1), quat.norm(d2)
+                if n1 > 1e-9 and n2 > 1e-9 and quat.norm(v_perp) > 1e-9 * n2:
+                    bend = math.acos(max(-1.0, min(1.0, float(d1 @ d2) / (n1 * n2))))
                     w = _smoothstep(limb.blend[0], limb.blend[1], bend)
                     plane = quat.signed_angle(limb.bend, v_perp, limb.axis)
                     if self.options.limits:
