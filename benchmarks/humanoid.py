@@ -158,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        moving, per_frame = extract(make_video(media / "basketball1.png", tmp / "moving.avi", frames=150), tmp / "m.jsonl")
+        moving_video = make_video(media / "basketball1.png", tmp / "moving.avi", frames=150)
+        moving, per_frame = extract(moving_video, tmp / "m.jsonl")
         stills = {}
         for name in ("basketball1.png", "messi5.jpg"):
             video = make_video(media / name, tmp / f"still_{name}.avi", frames=150, motion=0, noise=8)
@@ -222,11 +223,11 @@ def main(argv: list[str] | None = None) -> int:
         "(`bridge/humanoid/filters.py`); `--smooth` is the landmark filter of the section above.\n"
     )
     out.append(
-        "Reading: the solver adds about a millisecond (pure Python and numpy) to a frame that BlazePose needs "
-        "tens of milliseconds for. A still person's bones move a fraction of a degree per frame; either smoothing cuts that by about "
-        "two thirds for about one frame of lag. The jitter that remains is in the legs' twist (the thigh and "
-        "shin turn about their own axes): on a nearly straight leg that twist comes from the foot, whose "
-        "BlazePose landmarks (heel, toe) are among the noisiest.\n"
+        "Reading: the solver adds about a millisecond (pure Python and numpy) to a frame that BlazePose needs"
+        " tens of milliseconds for. A still person's bones move a fraction of a degree per frame; either "
+        "smoothing cuts that by about two thirds for about one frame of lag. The jitter that remains is in "
+        "the legs' twist (the thigh and shin turn about their own axes): on a nearly straight leg that twist "
+        "comes from the foot, whose BlazePose landmarks (heel, toe) are among the noisiest.\n"
     )
     text = "\n".join(out)
     print(text)
