@@ -279,6 +279,62 @@ namespace PoseBridge
             throw BadValue(where + ": field '" + key + "' must be a landmark block or null, got " + TypeName(value));
         }
 
+        /// <summary>frame.humanoid: a bin of (3 + 4·N) little-endian float32, or [[x, y, z], [x, y, z, w] × N].</summary>
+        static float[] Humanoid(Dictionary<string, object> obj, string where)
+        {
+            object value;
+            if (!obj.TryGetValue("humanoid", out value) || value == null)
+                return null;
+            string shape = where + ": field 'humanoid' must be the hips [x, y, z] and N rotations [x, y, z, w]";
+            float[] result;
+            var bytes = value as byte[];
+            var rows = value as List<object>;
+            if (bytes != null)
+            {
+                int n = bytes.Length;
+                if (n < 12 || n % 4 != 0 || (n / 4 - 3) % 4 != 0)
+                    throw Bad(shape + ": (3 + 4*N) float32, got " + n + " bytes");
+                result = new float[n / 4];
+                if (BitConverter.IsLittleEndian)
+                    Buffer.BlockCopy(bytes, 0, result, 0, n);
+                else
+                {
+                    var tmp = new byte[4];
+                    for (int i = 0; i < result.Length; i++)
+                    {
+                        for (int j = 0; j < 4; j++)
+                            tmp[j] = bytes[i * 4 + 3 - j];
+                        result[i] = BitConverter.ToSingle(tmp, 0);
+                    }
+                }
+            }
+            else if (rows != null)
+            {
+                if (rows.Count == 0)
+                    throw Bad(shape);
+                result = new float[3 + 4 * (rows.Count - 1)];
+                int k = 0;
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    var row = rows[i] as List<object>;
+                    if (row == null || row.Count != (i == 0 ? 3 : 4))
+                        throw Bad(shape + ": rows of 3, then 4 numbers");
+                    foreach (object v in row)
+                    {
+                        if (!(v is long || v is ulong || v is double))
+                            throw Bad(shape + ": rows of numbers");
+                        result[k++] = (float)ToDouble(v);
+                    }
+                }
+            }
+            else
+                throw BadValue(where + ": field 'humanoid' must be a bin or a list, got " + TypeName(value));
+            foreach (float f in result)
+                if (float.IsNaN(f) || float.IsInfinity(f))
+                    throw BadValue(where + ": field 'humanoid' must be finite");
+            return result;
+        }
+
         static string[] StrList(Dictionary<string, object> obj, string where, string key)
         {
             var list = (List<object>)Get(obj, where, key, Kind.List, false);
@@ -342,6 +398,8 @@ namespace PoseBridge
                 hello.Sides = StrList(obj, w, "sides");
             if (obj.ContainsKey("angles"))
                 hello.Angles = StrList(obj, w, "angles");
+            if (obj.ContainsKey("humanoid_bones"))
+                hello.HumanoidBones = StrList(obj, w, "humanoid_bones");
             return hello;
         }
 
@@ -371,6 +429,7 @@ namespace PoseBridge
             frame.Image = Block(obj, w, "image");
             frame.World = Block(obj, w, "world");
             frame.Angles = angles;
+            frame.Humanoid = Humanoid(obj, w);
             frame.SentNs = Ns(obj, w, "sent_ns");
             return frame;
         }
