@@ -50,11 +50,11 @@ echo "== compiling (mcs $(mcs --version | awk '{print $NF}')) into $OUT"
     || fail "the core does not compile without UnityEngine"
 echo "core: ${#CORE[@]} files, no UnityEngine reference"
 "${MCS[@]}" -target:library -out:"$OUT/UnityEngine.dll" -nowarn:0067,0414,0649 "${STUB[@]}" || fail "the UnityEngine stub does not compile"
-"${MCS[@]}" -target:library -out:"$OUT/PoseBridge.Runtime.dll" -r:"$OUT/UnityEngine.dll" -r:"$OUT/PoseBridge.Core.dll" \
+"${MCS[@]}" -target:library -out:"$OUT/PoseBridge.Runtime.dll" -r:"$OUT/UnityEngine.dll" -r:"$OUT/PoseBridge.Core.dll" -r:System.Numerics.dll \
     "${RUNTIME[@]}" || fail "unity/Runtime does not compile against the stub"
 echo "runtime: ${#RUNTIME[@]} files"
 if [ ${#SAMPLES[@]} -gt 0 ]; then
-    "${MCS[@]}" -target:library -out:"$OUT/PoseBridge.Samples.dll" -r:"$OUT/UnityEngine.dll" -r:"$OUT/PoseBridge.Core.dll" \
+    "${MCS[@]}" -target:library -out:"$OUT/PoseBridge.Samples.dll" -r:"$OUT/UnityEngine.dll" -r:"$OUT/PoseBridge.Core.dll" -r:System.Numerics.dll \
         -r:"$OUT/PoseBridge.Runtime.dll" "${SAMPLES[@]}" || fail "unity/Samples~ does not compile"
     echo "samples: ${#SAMPLES[@]} files"
 fi

@@ -36,7 +36,7 @@ namespace PoseBridge.Tests
             public readonly List<int> Parents = new List<int>();
             public readonly List<Vector3> LocalPositions = new List<Vector3>();
             public readonly List<Quaternion> LocalRotations = new List<Quaternion>();
-            public readonly Dictionary<HumanBone, int> Map = new Dictionary<HumanBone, int>();
+            public readonly Dictionary<HumanoidBone, int> Map = new Dictionary<HumanoidBone, int>();
 
             /// <summary>Add a node at a rest position and rotation given in root space; parents first.</summary>
             public int Add(string name, string parent, Vector3 worldPosition, Quaternion worldRotation)
@@ -67,9 +67,9 @@ namespace PoseBridge.Tests
                 return Position(Parents[i]) + Vector3.Transform(LocalPositions[i], Rotation(Parents[i]));
             }
 
-            public Quaternion GetRotation(HumanBone bone) { return Rotation(Map[bone]); }
+            public Quaternion GetRotation(HumanoidBone bone) { return Rotation(Map[bone]); }
 
-            public void SetRotation(HumanBone bone, Quaternion rotation)
+            public void SetRotation(HumanoidBone bone, Quaternion rotation)
             {
                 int i = Map[bone];
                 Quaternion parent = Parents[i] < 0 ? Quaternion.Identity : Rotation(Parents[i]);
@@ -79,7 +79,7 @@ namespace PoseBridge.Tests
             public List<RigBone> Rest()
             {
                 var bones = new List<RigBone>();
-                foreach (KeyValuePair<HumanBone, int> kv in Map)
+                foreach (KeyValuePair<HumanoidBone, int> kv in Map)
                     bones.Add(new RigBone(kv.Key, Position(kv.Value), Rotation(kv.Value)));
                 return bones;
             }
@@ -111,20 +111,20 @@ namespace PoseBridge.Tests
             var rnd = new Random(seed);
             Func<double> roll = () => rnd.NextDouble() * 360 - 180;
             var rig = new TestRig();
-            Action<HumanBone, string, string, Vector3, Vector3> bone = (hb, name, parent, pos, along) =>
+            Action<HumanoidBone, string, string, Vector3, Vector3> bone = (hb, name, parent, pos, along) =>
             {
                 int i = rig.Add(name, parent, pos, BoneFrame(along, roll()));
-                if (hb != (HumanBone)(-1))
+                if (hb != (HumanoidBone)(-1))
                     rig.Map[hb] = i;
             };
-            var none = (HumanBone)(-1);
-            bone(HumanBone.Hips, "mixamorig:Hips", null, new Vector3(0, 1.0f, 0), new Vector3(0.1f, 1, 0.2f));
-            bone(HumanBone.Spine, "mixamorig:Spine", "mixamorig:Hips", new Vector3(0, 1.1f, 0.01f), new Vector3(0, 1, 0.1f));
+            var none = (HumanoidBone)(-1);
+            bone(HumanoidBone.Hips, "mixamorig:Hips", null, new Vector3(0, 1.0f, 0), new Vector3(0.1f, 1, 0.2f));
+            bone(HumanoidBone.Spine, "mixamorig:Spine", "mixamorig:Hips", new Vector3(0, 1.1f, 0.01f), new Vector3(0, 1, 0.1f));
             string top = "mixamorig:Spine";
             if (!minimal)
             {
-                bone(HumanBone.Chest, "mixamorig:Spine1", top, new Vector3(0, 1.22f, 0.02f), new Vector3(0, 1, 0));
-                bone(HumanBone.UpperChest, "mixamorig:Spine2", "mixamorig:Spine1", new Vector3(0, 1.35f, 0.02f), new Vector3(0, 1, -0.1f));
+                bone(HumanoidBone.Chest, "mixamorig:Spine1", top, new Vector3(0, 1.22f, 0.02f), new Vector3(0, 1, 0));
+                bone(HumanoidBone.UpperChest, "mixamorig:Spine2", "mixamorig:Spine1", new Vector3(0, 1.35f, 0.02f), new Vector3(0, 1, -0.1f));
                 top = "mixamorig:Spine2";
             }
             // an unmapped bone between the chest and the neck, with its own axes
@@ -132,10 +132,10 @@ namespace PoseBridge.Tests
             string headParent = "extra:Spine3";
             if (!minimal)
             {
-                bone(HumanBone.Neck, "mixamorig:Neck", "extra:Spine3", new Vector3(0, 1.5f, 0.0f), new Vector3(0, 1, 0.15f));
+                bone(HumanoidBone.Neck, "mixamorig:Neck", "extra:Spine3", new Vector3(0, 1.5f, 0.0f), new Vector3(0, 1, 0.15f));
                 headParent = "mixamorig:Neck";
             }
-            bone(HumanBone.Head, "mixamorig:Head", headParent, new Vector3(0, 1.6f, 0.02f), new Vector3(0, 1, 0));
+            bone(HumanoidBone.Head, "mixamorig:Head", headParent, new Vector3(0, 1.6f, 0.02f), new Vector3(0, 1, 0));
             bone(none, "mixamorig:HeadTop_End", "mixamorig:Head", new Vector3(0, 1.8f, 0.03f), new Vector3(0, 1, 0));
             foreach (int s in new[] { -1, 1 })
             {
@@ -145,18 +145,18 @@ namespace PoseBridge.Tests
                 string parent = "extra:Spine3";
                 if (!minimal)
                 {
-                    bone(s < 0 ? HumanBone.LeftShoulder : HumanBone.RightShoulder, "mixamorig:" + side + "Shoulder",
+                    bone(s < 0 ? HumanoidBone.LeftShoulder : HumanoidBone.RightShoulder, "mixamorig:" + side + "Shoulder",
                         "extra:Spine3", new Vector3(s * 0.05f, 1.43f, 0), new Vector3(s, 0.15f, 0));
                     parent = "mixamorig:" + side + "Shoulder";
                 }
-                bone(s < 0 ? HumanBone.LeftUpperArm : HumanBone.RightUpperArm, "mixamorig:" + side + "Arm", parent, shoulder, arm);
-                bone(s < 0 ? HumanBone.LeftLowerArm : HumanBone.RightLowerArm, "mixamorig:" + side + "ForeArm",
+                bone(s < 0 ? HumanoidBone.LeftUpperArm : HumanoidBone.RightUpperArm, "mixamorig:" + side + "Arm", parent, shoulder, arm);
+                bone(s < 0 ? HumanoidBone.LeftLowerArm : HumanoidBone.RightLowerArm, "mixamorig:" + side + "ForeArm",
                     "mixamorig:" + side + "Arm", shoulder + 0.28f * arm, arm);
                 Vector3 wrist = shoulder + 0.53f * arm;
-                bone(s < 0 ? HumanBone.LeftHand : HumanBone.RightHand, "mixamorig:" + side + "Hand",
+                bone(s < 0 ? HumanoidBone.LeftHand : HumanoidBone.RightHand, "mixamorig:" + side + "Hand",
                     "mixamorig:" + side + "ForeArm", wrist, arm);
                 if (!minimal)
-                    bone(s < 0 ? HumanBone.LeftMiddleProximal : HumanBone.RightMiddleProximal, "mixamorig:" + side + "HandMiddle1",
+                    bone(s < 0 ? HumanoidBone.LeftMiddleProximal : HumanoidBone.RightMiddleProximal, "mixamorig:" + side + "HandMiddle1",
                         "mixamorig:" + side + "Hand", wrist + 0.09f * arm, arm);
                 else
                     bone(none, "mixamorig:" + side + "HandTip", "mixamorig:" + side + "Hand", wrist + 0.09f * arm, arm);
@@ -166,14 +166,14 @@ namespace PoseBridge.Tests
                 var hip = new Vector3(s * 0.09f, 0.95f, 0);
                 var knee = new Vector3(s * 0.11f, 0.52f, 0.005f);
                 var ankle = new Vector3(s * 0.12f, 0.09f, -0.02f);
-                bone(s < 0 ? HumanBone.LeftUpperLeg : HumanBone.RightUpperLeg, "mixamorig:" + side + "UpLeg", "mixamorig:Hips", hip, knee - hip);
-                bone(s < 0 ? HumanBone.LeftLowerLeg : HumanBone.RightLowerLeg, "mixamorig:" + side + "Leg", "mixamorig:" + side + "UpLeg", knee, ankle - knee);
+                bone(s < 0 ? HumanoidBone.LeftUpperLeg : HumanoidBone.RightUpperLeg, "mixamorig:" + side + "UpLeg", "mixamorig:Hips", hip, knee - hip);
+                bone(s < 0 ? HumanoidBone.LeftLowerLeg : HumanoidBone.RightLowerLeg, "mixamorig:" + side + "Leg", "mixamorig:" + side + "UpLeg", knee, ankle - knee);
                 var toe = new Vector3(s * 0.12f, 0.02f, 0.12f);
-                bone(s < 0 ? HumanBone.LeftFoot : HumanBone.RightFoot, "mixamorig:" + side + "Foot", "mixamorig:" + side + "Leg", ankle, toe - ankle);
+                bone(s < 0 ? HumanoidBone.LeftFoot : HumanoidBone.RightFoot, "mixamorig:" + side + "Foot", "mixamorig:" + side + "Leg", ankle, toe - ankle);
                 string tip = "mixamorig:" + side + "Foot";
                 if (!minimal)
                 {
-                    bone(s < 0 ? HumanBone.LeftToes : HumanBone.RightToes, "mixamorig:" + side + "ToeBase", tip, toe, new Vector3(0, 0, 1));
+                    bone(s < 0 ? HumanoidBone.LeftToes : HumanoidBone.RightToes, "mixamorig:" + side + "ToeBase", tip, toe, new Vector3(0, 0, 1));
                     tip = "mixamorig:" + side + "ToeBase";
                 }
                 bone(none, "mixamorig:" + side + "Toe_End", tip, new Vector3(s * 0.12f, 0.02f, 0.2f), new Vector3(0, 0, 1));
@@ -203,14 +203,14 @@ namespace PoseBridge.Tests
         /// </summary>
         static void CheckDirections(TestRig rig, List<Vector3> rest, HumanoidRetargeter r, HumanoidPose pose, string label, List<double> errors)
         {
-            foreach (HumanBone bone in r.Order)
+            foreach (HumanoidBone bone in r.Order)
             {
                 int child = ChildNode(rig, bone);
                 if (child < 0)
                     continue;
                 int i = rig.Map[bone];
                 Vector3 expected;
-                HumanBone[] towards;
+                HumanoidBone[] towards;
                 if (!HumanoidSkeleton.TryGetDirection(bone, out expected, out towards))
                     expected = rest[child] - rest[i];
                 expected = Vector3.Transform(expected, pose.World(bone));
@@ -222,28 +222,28 @@ namespace PoseBridge.Tests
         }
 
         /// <summary>The node a bone's direction is measured to: the bone it points to in the rig, or a tip node.</summary>
-        static int ChildNode(TestRig rig, HumanBone bone)
+        static int ChildNode(TestRig rig, HumanoidBone bone)
         {
             Vector3 ignored;
-            HumanBone[] towards;
+            HumanoidBone[] towards;
             if (HumanoidSkeleton.TryGetDirection(bone, out ignored, out towards))
-                foreach (HumanBone t in towards)
+                foreach (HumanoidBone t in towards)
                     if (rig.Map.ContainsKey(t))
                         return rig.Map[t];
             string side = bone.ToString().StartsWith("Left", StringComparison.Ordinal) ? "Left" : "Right";
             switch (bone)
             {
-                case HumanBone.Head:
+                case HumanoidBone.Head:
                     return rig.Index("mixamorig:HeadTop_End");
-                case HumanBone.LeftHand:
-                case HumanBone.RightHand:
+                case HumanoidBone.LeftHand:
+                case HumanoidBone.RightHand:
                     return rig.Index("mixamorig:" + side + "HandTip");
-                case HumanBone.LeftFoot:
-                case HumanBone.RightFoot:
+                case HumanoidBone.LeftFoot:
+                case HumanoidBone.RightFoot:
                     int toe = rig.Index("mixamorig:" + side + "ToeBase");
                     return toe >= 0 ? toe : rig.Index("mixamorig:" + side + "Toe_End");
-                case HumanBone.LeftToes:
-                case HumanBone.RightToes:
+                case HumanoidBone.LeftToes:
+                case HumanoidBone.RightToes:
                     return rig.Index("mixamorig:" + side + "Toe_End");
                 default:
                     return -1;
@@ -255,7 +255,7 @@ namespace PoseBridge.Tests
         [Test]
         public void BoneNumbersAreUnitysHumanBodyBones()
         {
-            foreach (HumanBone bone in Enum.GetValues(typeof(HumanBone)))
+            foreach (HumanoidBone bone in Enum.GetValues(typeof(HumanoidBone)))
             {
                 var unity = (UnityEngine.HumanBodyBones)Enum.Parse(typeof(UnityEngine.HumanBodyBones), bone.ToString());
                 Assert.AreEqual((int)unity, (int)bone, bone.ToString());
@@ -278,11 +278,11 @@ namespace PoseBridge.Tests
             CollectionAssert.AreEqual(StreamBones, hello.HumanoidBones);
             foreach (string name in hello.HumanoidBones)
             {
-                HumanBone bone;
+                HumanoidBone bone;
                 Assert.IsTrue(HumanoidSkeleton.TryParse(name, out bone), name);
                 CollectionAssert.Contains(HumanoidSkeleton.Driven, bone);
             }
-            HumanBone ignored;
+            HumanoidBone ignored;
             Assert.IsFalse(HumanoidSkeleton.TryParse("LeftEye", out ignored));
             Assert.IsFalse(HumanoidSkeleton.TryParse("13", out ignored));
             Assert.IsFalse(HumanoidSkeleton.TryParse("", out ignored));
@@ -305,7 +305,7 @@ namespace PoseBridge.Tests
             var rows = (List<object>)((Dictionary<string, object>)vector["value"])["humanoid"];
             Assert.AreEqual((double)((List<object>)rows[0])[2], (double)pose.HipsPosition.Z);
             var chest = (List<object>)rows[3];
-            Quaternion q = pose.Local(HumanBone.Chest);
+            Quaternion q = pose.Local(HumanoidBone.Chest);
             Assert.AreEqual(new[] { (double)chest[0], (double)chest[1], (double)chest[2], (double)chest[3] },
                 new double[] { q.X, q.Y, q.Z, q.W });
             Assert.IsNull(HumanoidPose.FromFrame(frame, new HelloMessage()), "a pose that does not match hello is not used");
@@ -326,9 +326,9 @@ namespace PoseBridge.Tests
             // identity pose: the exact T-pose, arms horizontal, whatever the A-pose and the bone axes
             r.Solve(new HumanoidPose(), new RetargetOptions());
             r.Apply(rig, BodyParts.All);
-            Vector3 upper = rig.Position(rig.Map[HumanBone.LeftLowerArm]) - rig.Position(rig.Map[HumanBone.LeftUpperArm]);
+            Vector3 upper = rig.Position(rig.Map[HumanoidBone.LeftLowerArm]) - rig.Position(rig.Map[HumanoidBone.LeftUpperArm]);
             Assert.Less(Degrees(upper, new Vector3(-1, 0, 0)), 0.01);
-            Vector3 palm = rig.Position(rig.Index("marker:LeftPalm")) - rig.Position(rig.Map[HumanBone.LeftHand]);
+            Vector3 palm = rig.Position(rig.Index("marker:LeftPalm")) - rig.Position(rig.Map[HumanoidBone.LeftHand]);
             Assert.Less(Degrees(palm, new Vector3(0, -1, 0)), 0.01, "T-pose palms face down");
 
             var rnd = new Random(seed);
@@ -336,7 +336,7 @@ namespace PoseBridge.Tests
             for (int k = 0; k < 50; k++)
             {
                 // the Animator left the rig mid-animation: the result must not depend on it
-                foreach (HumanBone bone in r.Order)
+                foreach (HumanoidBone bone in r.Order)
                     rig.LocalRotations[rig.Map[bone]] = Axis(new Vector3(1, 2, 3), rnd.NextDouble() * 90) * rig.LocalRotations[rig.Map[bone]];
                 HumanoidPose pose = HumanoidPose.FromValues(RandomValues(rnd), StreamBones);
                 r.Solve(pose, new RetargetOptions());
@@ -345,12 +345,12 @@ namespace PoseBridge.Tests
                 // twist: the palms and the hips turn with the stream
                 foreach (string side in new[] { "Left", "Right" })
                 {
-                    HumanBone hand = side == "Left" ? HumanBone.LeftHand : HumanBone.RightHand;
+                    HumanoidBone hand = side == "Left" ? HumanoidBone.LeftHand : HumanoidBone.RightHand;
                     Vector3 got = rig.Position(rig.Index("marker:" + side + "Palm")) - rig.Position(rig.Map[hand]);
                     Assert.Less(Degrees(got, Vector3.Transform(new Vector3(0, -1, 0), pose.World(hand))), MaxDegrees, side + " palm");
                 }
-                Quaternion hips = rig.Rotation(rig.Map[HumanBone.Hips]);
-                Quaternion expected = pose.World(HumanBone.Hips) * r.RestRotation(HumanBone.Hips);
+                Quaternion hips = rig.Rotation(rig.Map[HumanoidBone.Hips]);
+                Quaternion expected = pose.World(HumanoidBone.Hips) * r.RestRotation(HumanoidBone.Hips);
                 Assert.Greater(Math.Abs(Quaternion.Dot(hips, expected)), Math.Cos(0.5 * Math.PI / 180), "hips");
             }
             errors.Sort();
@@ -365,11 +365,11 @@ namespace PoseBridge.Tests
             HumanoidPose pose = HumanoidPose.FromValues(RandomValues(new Random(9)), StreamBones);
             r.Solve(pose, new RetargetOptions { Mirror = true });
             r.Apply(rig, BodyParts.All);
-            Vector3 streamLeft = Vector3.Transform(new Vector3(-1, 0, 0), pose.World(HumanBone.LeftLowerArm));
-            Vector3 rigRight = rig.Position(rig.Map[HumanBone.RightHand]) - rig.Position(rig.Map[HumanBone.RightLowerArm]);
+            Vector3 streamLeft = Vector3.Transform(new Vector3(-1, 0, 0), pose.World(HumanoidBone.LeftLowerArm));
+            Vector3 rigRight = rig.Position(rig.Map[HumanoidBone.RightHand]) - rig.Position(rig.Map[HumanoidBone.RightLowerArm]);
             Assert.Less(Degrees(new Vector3(-streamLeft.X, streamLeft.Y, streamLeft.Z), rigRight), MaxDegrees);
             HumanoidPose twice = pose.Mirrored().Mirrored();
-            foreach (HumanBone bone in HumanoidSkeleton.Driven)
+            foreach (HumanoidBone bone in HumanoidSkeleton.Driven)
                 Assert.Greater(Math.Abs(Quaternion.Dot(twice.Local(bone), pose.Local(bone))), 0.99999f, bone.ToString());
         }
 
@@ -379,16 +379,37 @@ namespace PoseBridge.Tests
             TestRig rig = MixamoLike(false, 6);
             var r = new HumanoidRetargeter(rig.Rest());
             HumanoidPose pose = HumanoidPose.FromValues(RandomValues(new Random(4)), StreamBones);
-            int chest = rig.Map[HumanBone.UpperChest];
-            rig.LocalRotations[rig.Map[HumanBone.Spine]] = Axis(Vector3.UnitY, 50); // the Animator turned the torso
-            Quaternion spineBefore = rig.LocalRotations[rig.Map[HumanBone.Spine]];
+            int chest = rig.Map[HumanoidBone.UpperChest];
+            rig.LocalRotations[rig.Map[HumanoidBone.Spine]] = Axis(Vector3.UnitY, 50); // the Animator turned the torso
+            Quaternion spineBefore = rig.LocalRotations[rig.Map[HumanoidBone.Spine]];
             r.Solve(pose, new RetargetOptions());
             r.Apply(rig, BodyParts.All & ~BodyParts.Torso);
-            Assert.AreEqual(spineBefore, rig.LocalRotations[rig.Map[HumanBone.Spine]], "the torso is the Animator's");
+            Assert.AreEqual(spineBefore, rig.LocalRotations[rig.Map[HumanoidBone.Spine]], "the torso is the Animator's");
             // the arm keeps its streamed rotation relative to the (Animator's) chest
-            Quaternion relative = Quaternion.Inverse(rig.Rotation(chest)) * rig.Rotation(rig.Map[HumanBone.LeftShoulder]);
-            Quaternion wanted = Quaternion.Inverse(r.Target(HumanBone.UpperChest)) * r.Target(HumanBone.LeftShoulder);
+            Quaternion relative = Quaternion.Inverse(rig.Rotation(chest)) * rig.Rotation(rig.Map[HumanoidBone.LeftShoulder]);
+            Quaternion wanted = Quaternion.Inverse(r.Target(HumanoidBone.UpperChest)) * r.Target(HumanoidBone.LeftShoulder);
             Assert.Greater(Math.Abs(Quaternion.Dot(relative, wanted)), 0.99999f);
+        }
+
+        [Test]
+        public void BlendingApproachesTheTargetAndStartsThere()
+        {
+            TestRig rig = MixamoLike(false, 8);
+            var r = new HumanoidRetargeter(rig.Rest());
+            var rnd = new Random(2);
+            HumanoidPose a = HumanoidPose.FromValues(RandomValues(rnd), StreamBones);
+            HumanoidPose b = HumanoidPose.FromValues(RandomValues(rnd), StreamBones);
+            r.Solve(a, new RetargetOptions());
+            r.Apply(rig, BodyParts.All, 0.1f); // the first call snaps
+            Quaternion atA = rig.Rotation(rig.Map[HumanoidBone.LeftLowerArm]);
+            Assert.Greater(Math.Abs(Quaternion.Dot(atA, r.Target(HumanoidBone.LeftLowerArm))), 0.99999f);
+            r.Solve(b, new RetargetOptions());
+            r.Apply(rig, BodyParts.All, 0.5f);
+            Quaternion half = rig.Rotation(rig.Map[HumanoidBone.LeftLowerArm]);
+            Assert.Less(Math.Abs(Quaternion.Dot(half, r.Target(HumanoidBone.LeftLowerArm))), 0.99999f, "not there yet");
+            for (int k = 0; k < 40; k++)
+                r.Apply(rig, BodyParts.All, 0.5f);
+            Assert.Greater(Math.Abs(Quaternion.Dot(rig.Rotation(rig.Map[HumanoidBone.LeftLowerArm]), r.Target(HumanoidBone.LeftLowerArm))), 0.99999f);
         }
 
         [Test]
@@ -439,7 +460,7 @@ namespace PoseBridge.Tests
         [Test]
         public void ARigWithoutHipsIsRefused()
         {
-            Assert.Throws<ArgumentException>(() => new HumanoidRetargeter(new[] { new RigBone(HumanBone.Head, Vector3.Zero, Quaternion.Identity) }));
+            Assert.Throws<ArgumentException>(() => new HumanoidRetargeter(new[] { new RigBone(HumanoidBone.Head, Vector3.Zero, Quaternion.Identity) }));
         }
     }
 }

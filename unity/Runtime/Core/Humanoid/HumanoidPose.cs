@@ -37,7 +37,7 @@ namespace PoseBridge
             var pose = new HumanoidPose { HipsPosition = new Vector3(values[0], values[1], values[2]) };
             for (int i = 0; i < bones.Length; i++)
             {
-                HumanBone bone;
+                HumanoidBone bone;
                 if (!HumanoidSkeleton.TryParse(bones[i], out bone))
                     continue;
                 int o = 3 + 4 * i;
@@ -57,12 +57,12 @@ namespace PoseBridge
         }
 
         /// <summary>Whether the stream sent this bone.</summary>
-        public bool Has(HumanBone bone) { return _has[(int)bone]; }
+        public bool Has(HumanoidBone bone) { return _has[(int)bone]; }
 
         /// <summary>The bone's rotation relative to its normalized parent (identity when not sent).</summary>
-        public Quaternion Local(HumanBone bone) { return _local[(int)bone]; }
+        public Quaternion Local(HumanoidBone bone) { return _local[(int)bone]; }
 
-        public void SetLocal(HumanBone bone, Quaternion rotation)
+        public void SetLocal(HumanoidBone bone, Quaternion rotation)
         {
             float n = rotation.Length();
             _local[(int)bone] = n > 1e-6f && !float.IsNaN(n) && !float.IsInfinity(n) ? Quaternion.Multiply(rotation, 1f / n) : Quaternion.Identity;
@@ -73,9 +73,9 @@ namespace PoseBridge
         /// The bone's rotation in the stream's space: the product of the local rotations from Hips down the
         /// normalized hierarchy.
         /// </summary>
-        public Quaternion World(HumanBone bone)
+        public Quaternion World(HumanoidBone bone)
         {
-            HumanBone parent;
+            HumanoidBone parent;
             if (!HumanoidSkeleton.TryGetNormalizedParent(bone, out parent))
                 return _local[(int)bone];
             return World(parent) * _local[(int)bone];
@@ -90,7 +90,7 @@ namespace PoseBridge
                 if (!_has[i])
                     continue;
                 Quaternion q = _local[i];
-                m.SetLocal(HumanoidSkeleton.Mirror((HumanBone)i), new Quaternion(q.X, -q.Y, -q.Z, q.W));
+                m.SetLocal(HumanoidSkeleton.Mirror((HumanoidBone)i), new Quaternion(q.X, -q.Y, -q.Z, q.W));
             }
             return m;
         }

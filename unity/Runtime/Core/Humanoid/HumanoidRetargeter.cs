@@ -7,11 +7,11 @@ namespace PoseBridge
     /// <summary>One bone of a rig in its rest pose, in the rig root's space (the Animator's GameObject).</summary>
     public struct RigBone
     {
-        public HumanBone Bone;
+        public HumanoidBone Bone;
         public Vector3 RestPosition;
         public Quaternion RestRotation;
 
-        public RigBone(HumanBone bone, Vector3 restPosition, Quaternion restRotation)
+        public RigBone(HumanoidBone bone, Vector3 restPosition, Quaternion restRotation)
         {
             Bone = bone;
             RestPosition = restPosition;
@@ -22,8 +22,8 @@ namespace PoseBridge
     /// <summary>A rig whose bones' rotations can be read and set, in the rig root's space.</summary>
     public interface IRigPose
     {
-        Quaternion GetRotation(HumanBone bone);
-        void SetRotation(HumanBone bone, Quaternion rotation);
+        Quaternion GetRotation(HumanoidBone bone);
+        void SetRotation(HumanoidBone bone, Quaternion rotation);
     }
 
     /// <summary>Settings of <see cref="HumanoidRetargeter.Solve"/>.</summary>
@@ -60,8 +60,10 @@ namespace PoseBridge
         readonly Quaternion[] _restRotation = new Quaternion[HumanoidSkeleton.Count];
         readonly Quaternion[] _correction = new Quaternion[HumanoidSkeleton.Count];
         readonly Quaternion[] _target = new Quaternion[HumanoidSkeleton.Count];
-        readonly HumanBone[] _parent = new HumanBone[HumanoidSkeleton.Count];
-        readonly List<HumanBone> _order = new List<HumanBone>();
+        readonly HumanoidBone[] _parent = new HumanoidBone[HumanoidSkeleton.Count];
+        readonly Quaternion[] _shown = new Quaternion[HumanoidSkeleton.Count];
+        bool _hasShown;
+        readonly List<HumanoidBone> _order = new List<HumanoidBone>();
 
         /// <summary>The rig from its bones' rest pose (root space). Hips is required; other bones are optional.</summary>
         public HumanoidRetargeter(IEnumerable<RigBone> rest)
@@ -74,14 +76,14 @@ namespace PoseBridge
                 _restPosition[i] = b.RestPosition;
                 _restRotation[i] = Quaternion.Normalize(b.RestRotation);
             }
-            if (!_present[(int)HumanBone.Hips])
+            if (!_present[(int)HumanoidBone.Hips])
                 throw new ArgumentException("a humanoid rig needs a Hips bone", "rest");
-            foreach (HumanBone bone in HumanoidSkeleton.Driven)
+            foreach (HumanoidBone bone in HumanoidSkeleton.Driven)
             {
                 if (!_present[(int)bone])
                     continue;
                 _order.Add(bone);
-                foreach (HumanBone a in HumanoidSkeleton.AncestorsOf(bone))
+                foreach (HumanoidBone a in HumanoidSkeleton.AncestorsOf(bone))
                 {
                     if (_present[(int)a])
                     {
@@ -92,14 +94,14 @@ namespace PoseBridge
             }
             for (int i = 0; i < _correction.Length; i++)
                 _correction[i] = Quaternion.Identity;
-            foreach (HumanBone bone in _order)
+            foreach (HumanoidBone bone in _order)
             {
                 Vector3 ideal;
-                HumanBone[] towards;
+                HumanoidBone[] towards;
                 if (!HumanoidSkeleton.TryGetDirection(bone, out ideal, out towards))
                     continue;
                 bool found = false;
-                foreach (HumanBone child in towards)
+                foreach (HumanoidBone child in towards)
                 {
                     if (!_present[(int)child])
                         continue;
@@ -110,8 +112,8 @@ namespace PoseBridge
                     found = true;
                     break;
                 }
-                if (!found && (bone == HumanBone.LeftHand || bone == HumanBone.RightHand))
-                    _correction[(int)bone] = _correction[(int)(bone == HumanBone.LeftHand ? HumanBone.LeftLowerArm : HumanBone.RightLowerArm)];
+                if (!found && (bone == HumanoidBone.LeftHand || bone == HumanoidBone.RightHand))
+                    _correction[(int)bone] = _correction[(int)(bone == HumanoidBone.LeftHand ? HumanoidBone.LeftLowerArm : HumanoidBone.RightLowerArm)];
             }
             HipsPosition = RestHipsPosition;
             for (int i = 0; i < _target.Length; i++)
@@ -119,22 +121,22 @@ namespace PoseBridge
         }
 
         /// <summary>Whether the rig has this bone.</summary>
-        public bool Has(HumanBone bone) { return _present[(int)bone]; }
+        public bool Has(HumanoidBone bone) { return _present[(int)bone]; }
 
         /// <summary>The bones this rig has that a pose drives, parents before children.</summary>
-        public IList<HumanBone> Order { get { return _order.AsReadOnly(); } }
+        public IList<HumanoidBone> Order { get { return _order.AsReadOnly(); } }
 
         /// <summary>The rig's nearest ancestor of <paramref name="bone"/> in Unity's humanoid hierarchy (Hips: itself).</summary>
-        public HumanBone ParentOf(HumanBone bone) { return bone == HumanBone.Hips ? bone : _parent[(int)bone]; }
+        public HumanoidBone ParentOf(HumanoidBone bone) { return bone == HumanoidBone.Hips ? bone : _parent[(int)bone]; }
 
         /// <summary>The rotation that brings the bone from its rest direction to its T-pose direction.</summary>
-        public Quaternion Correction(HumanBone bone) { return _correction[(int)bone]; }
+        public Quaternion Correction(HumanoidBone bone) { return _correction[(int)bone]; }
 
-        public Vector3 RestHipsPosition { get { return _restPosition[(int)HumanBone.Hips]; } }
+        public Vector3 RestHipsPosition { get { return _restPosition[(int)HumanoidBone.Hips]; } }
 
-        public Vector3 RestPosition(HumanBone bone) { return _restPosition[(int)bone]; }
+        public Vector3 RestPosition(HumanoidBone bone) { return _restPosition[(int)bone]; }
 
-        public Quaternion RestRotation(HumanBone bone) { return _restRotation[(int)bone]; }
+        public Quaternion RestRotation(HumanoidBone bone) { return _restRotation[(int)bone]; }
 
         /// <summary>The rig's size against the stream's standard skeleton (hip heights; 1 when the rest hips are at 0).</summary>
         public float SizeRatio
@@ -150,12 +152,12 @@ namespace PoseBridge
         public Vector3 HipsPosition { get; private set; }
 
         /// <summary>The bone's rotation (root space) after <see cref="Solve"/>; the rest rotation before.</summary>
-        public Quaternion Target(HumanBone bone) { return _target[(int)bone]; }
+        public Quaternion Target(HumanoidBone bone) { return _target[(int)bone]; }
 
         /// <summary>The bone's target relative to its rig parent's target (Hips: relative to the root).</summary>
-        public Quaternion Relative(HumanBone bone)
+        public Quaternion Relative(HumanoidBone bone)
         {
-            if (bone == HumanBone.Hips)
+            if (bone == HumanoidBone.Hips)
                 return _target[(int)bone];
             return Quaternion.Inverse(_target[(int)_parent[(int)bone]]) * _target[(int)bone];
         }
@@ -166,7 +168,7 @@ namespace PoseBridge
             if (pose == null) throw new ArgumentNullException("pose");
             if (options == null) options = new RetargetOptions();
             HumanoidPose p = options.Mirror ? pose.Mirrored() : pose;
-            foreach (HumanBone bone in _order)
+            foreach (HumanoidBone bone in _order)
             {
                 int i = (int)bone;
                 _target[i] = Quaternion.Normalize(p.World(bone) * _correction[i] * _restRotation[i]);
@@ -174,23 +176,40 @@ namespace PoseBridge
             HipsPosition = RestHipsPosition + (options.RootMotion ? p.HipsPosition * (SizeRatio * options.HeightScale) : Vector3.Zero);
         }
 
+        /// <summary>The hips position shown by the last <see cref="Apply"/> (root space; smoothed like the rotations).</summary>
+        public Vector3 AppliedHipsPosition { get; private set; }
+
         /// <summary>
         /// Set the rig's bones of <paramref name="parts"/>, parents first. Each bone keeps its streamed rotation
         /// relative to its rig parent as the rig has it now, so a part left to the Animator (say, the legs)
-        /// still carries the parts that are driven.
+        /// still carries the parts that are driven. <paramref name="blend"/> in (0, 1] moves the shown pose that
+        /// part of the way from the last one shown towards the target (1: all the way; the first call always
+        /// goes all the way): call it every frame with 1 − exp(−rate · Δt) for smoothing at a given rate.
         /// </summary>
-        public void Apply(IRigPose rig, BodyParts parts)
+        public void Apply(IRigPose rig, BodyParts parts, float blend = 1f)
         {
             if (rig == null) throw new ArgumentNullException("rig");
-            foreach (HumanBone bone in _order)
+            bool snap = !_hasShown || !(blend < 1f);
+            float k = Math.Max(0f, Math.Min(1f, blend));
+            foreach (HumanoidBone bone in _order)
             {
+                int i = (int)bone;
+                _shown[i] = snap ? Relative(bone) : Quaternion.Slerp(_shown[i], Relative(bone), k);
                 if ((HumanoidSkeleton.PartOf(bone) & parts) == 0)
                     continue;
-                if (bone == HumanBone.Hips)
-                    rig.SetRotation(bone, _target[(int)bone]);
+                if (bone == HumanoidBone.Hips)
+                    rig.SetRotation(bone, _shown[i]);
                 else
-                    rig.SetRotation(bone, rig.GetRotation(_parent[(int)bone]) * Relative(bone));
+                    rig.SetRotation(bone, rig.GetRotation(_parent[i]) * _shown[i]);
             }
+            AppliedHipsPosition = snap ? HipsPosition : Vector3.Lerp(AppliedHipsPosition, HipsPosition, k);
+            _hasShown = true;
+        }
+
+        /// <summary>Forget the pose shown: the next <see cref="Apply"/> goes straight to the target.</summary>
+        public void ResetSmoothing()
+        {
+            _hasShown = false;
         }
 
         /// <summary>
