@@ -88,6 +88,18 @@ public sealed class AvatarDriver : MonoBehaviour
     /// <summary>The client frames come from (shared with a Show_Skeleton, or this component's own).</summary>
     public PoseClient Client { get { return _subscribed; } }
 
+    /// <summary>Mirror the person (their right hand moves the character's left).</summary>
+    public bool Mirror { get { return _mirror; } set { _mirror = value; } }
+
+    /// <summary>Move the character with the stream's root motion (the server needs --root-motion).</summary>
+    public bool RootMotion { get { return _rootMotion; } set { _rootMotion = value; } }
+
+    /// <summary>Catch-up rate in 1/s; 0 applies every frame as it comes.</summary>
+    public float Smoothing { get { return _smoothing; } set { _smoothing = Mathf.Max(0f, value); } }
+
+    /// <summary>The Show_Skeleton whose connection is shared (set before enabling; null: found in the scene).</summary>
+    public Show_Skeleton Skeleton { get { return _skeleton; } set { _skeleton = value; } }
+
     /// <summary>The body parts this component drives, from the Inspector's toggles.</summary>
     public BodyParts Parts
     {
