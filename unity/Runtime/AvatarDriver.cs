@@ -133,7 +133,7 @@ public sealed class AvatarDriver : MonoBehaviour
         if (_skeleton == null)
         {
 #if UNITY_2023_1_OR_NEWER
-            _skeleton = FindFirstObjectByType<Show_Skeleton>();
+            _skeleton = FindAnyObjectByType<Show_Skeleton>();
 #else
             _skeleton = FindObjectOfType<Show_Skeleton>();
 #endif

@@ -158,9 +158,7 @@ namespace PoseBridge.Samples
             float length = towards.magnitude;
             if (length < 1e-4f)
                 return;
-            GameObject box = GameObject.CreatePrimitive(PrimitiveType.Cube);
-            box.name = bone.name + " (shape)";
-            Object.Destroy(box.GetComponent<Collider>());
+            GameObject box = Primitives.Create(PrimitiveType.Cube, bone.name + " (shape)");
             box.transform.SetParent(bone, false);
             box.transform.position = bone.position + towards * 0.5f;
             box.transform.rotation = Quaternion.LookRotation(towards / length, Mathf.Abs(towards.y) > 0.9f * length ? Vector3.forward : Vector3.up);
