@@ -128,3 +128,24 @@ async def test_a_replayed_recording_gets_the_avatar_and_moves_the_root(tmp_path:
 def test_bad_avatar_options_are_user_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*args, "--port", "0"]) == 2
     assert message in capsys.readouterr().err
+
+
+async def test_avatar_example_prints_the_pose() -> None:
+    import sys
+
+    from tests.media import ROOT
+
+    server = await ServeProcess.start("demo", "--avatar")
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "examples" / "avatar.py"), server.url, "--frames", "3",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), test_timeout(30))
+    finally:
+        await server.kill()
+    lines = out.decode().splitlines()
+    assert proc.returncode == 0, err.decode()
+    assert lines[0].startswith("hello: 21 humanoid bones: Hips, Spine, Chest")
+    assert len(lines) == 4 and all("heading 180°" in line or "heading -180°" in line for line in lines[1:]), lines
+    assert all("left elbow" in line and "right knee" in line for line in lines[1:])
