@@ -256,8 +256,11 @@ namespace PoseBridge.Tests
                 if (!reference.TryGetValue(Key(f.Seq, f.CapturedNs), out row))
                     continue;
                 var mine = MessageTree.ToTree(f);
-                foreach (string field in new[] { "t", "image", "world" })
+                foreach (string field in new[] { "t", "image", "world", "humanoid" })
                 {
+                    if (field == "humanoid" && !row.ContainsKey(field) && !mine.ContainsKey(field))
+                        continue;
+                    Assert.IsTrue(row.ContainsKey(field) && mine.ContainsKey(field), "frame " + f.Seq + ": " + field + " in one client only");
                     string diff = MessageTree.Difference(row[field], mine[field], "frame " + f.Seq + "." + field);
                     Assert.IsNull(diff, diff);
                 }
@@ -266,6 +269,43 @@ namespace PoseBridge.Tests
             Assert.That(matched, Is.GreaterThanOrEqualTo(minimum),
                 "frames received by both clients (C#: " + frames.Count + ", Python: " + reference.Count + ")");
             return matched;
+        }
+
+        [Test]
+        public void AvatarStreamEqualsWhatThePythonClientReceivedAndDrivesARig()
+        {
+            string refFile = Path.GetTempFileName();
+            using (var server = new ServerProcess("demo --avatar --wait-clients 2"))
+            {
+                Process reference = StartReferenceClient(server.Url, 60, refFile, "msgpack");
+                var collector = new Collector();
+                using (PoseClient client = NewClient(server.Url, WireFormat.Json))
+                {
+                    collector.Attach(client);
+                    client.Start();
+                    WaitForExitOk(reference, "the Python reference client");
+                    Assert.IsTrue(WaitUntil(() => collector.Count >= 60, TestEnv.Timeout(30)),
+                        "C# client got " + collector.Count + " frames; " + client.LastError + "\n" + server.Log);
+                    Assert.AreEqual(0, client.BadMessages);
+                    Assert.AreEqual(21, client.Hello.HumanoidBones.Length);
+                    // every frame's pose drives a T-pose rig whose bones point where the stream's point
+                    var rig = new List<RigBone>();
+                    foreach (HumanoidBone bone in HumanoidSkeleton.Driven)
+                        rig.Add(new RigBone(bone, System.Numerics.Vector3.Zero, System.Numerics.Quaternion.Identity));
+                    var retargeter = new HumanoidRetargeter(rig);
+                    foreach (FrameMessage f in collector.Snapshot())
+                    {
+                        HumanoidPose pose = HumanoidPose.FromFrame(f, client.Hello);
+                        Assert.IsNotNull(pose, "frame " + f.Seq + " has no humanoid");
+                        retargeter.Solve(pose, new RetargetOptions());
+                        var expected = pose.World(HumanoidBone.RightLowerArm);
+                        Assert.Greater(Math.Abs(System.Numerics.Quaternion.Dot(expected, retargeter.Target(HumanoidBone.RightLowerArm))), 0.99999f);
+                    }
+                }
+                int matched = CompareWithReference(collector.Snapshot(), refFile, 40);
+                Console.WriteLine("avatar: " + matched + " frames with equal humanoid poses in C# (JSON) and Python (msgpack)");
+            }
+            File.Delete(refFile);
         }
 
         [Test]
