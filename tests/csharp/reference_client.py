@@ -48,7 +48,8 @@ async def run(url: str, count: int, out: Path, fmt: p.WireFormat, timeout: float
                     "world": None if fr.world is None else fr.world.astype(float).tolist(),
                 }
                 if fr.humanoid is not None:  # serve --avatar
-                    row["humanoid"] = [fr.humanoid.hips.astype(float).tolist(), *fr.humanoid.rotations.astype(float).tolist()]
+                    h = fr.humanoid
+                    row["humanoid"] = [h.hips.astype(float).tolist(), *h.rotations.astype(float).tolist()]
                 f.write(json.dumps(row) + "\n")
                 f.flush()
                 got += 1
