@@ -189,6 +189,8 @@ public sealed class AvatarDriver : MonoBehaviour
             return;
         Subscribe(_ownClient ?? (_skeleton != null ? _skeleton.Client : null));
         PoseClient client = _subscribed;
+        if (client == null && _skeleton != null && !_hasPose)
+            _problem = "the Show_Skeleton has no connection to share (it plays a txt file, or is disabled)";
         FrameMessage frame;
         if (client != null && _frames.TryTakeFresh(out frame))
         {
