@@ -7,36 +7,20 @@ The page's forward kinematics (bridge/viewer/avatar.js) must put every joint whe
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
 from bridge.humanoid import BONES, fk
 from bridge.humanoid.model import REST_JOINTS
+from tests import test_viewer
 from tests.browser import Browser
 from tests.media import test_timeout
-from tests.test_viewer import CANVAS_PROBE, CHROMIUM, _serve, _stop, needs_chromium
+from tests.test_viewer import _probe, _serve, _stop, needs_chromium
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM is not None
-    b = await Browser.launch(CHROMIUM, timeout=test_timeout(30))
-    try:
-        yield b
-    finally:
-        await b.close()
-
-
-async def _probe(b: Browser) -> dict[str, Any]:
-    value = await b.eval(CANVAS_PROBE)
-    assert isinstance(value, dict)
-    return value
+browser = test_viewer.browser  # the headless Chromium fixture
 
 
 @needs_chromium

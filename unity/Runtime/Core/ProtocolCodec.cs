@@ -239,20 +239,7 @@ namespace PoseBridge
             {
                 if (bytes.Length != Protocol.BlockBytes)
                     throw Bad(where + ": field '" + key + "' must be " + Protocol.BlockBytes + " bytes (33x5 float32), got " + bytes.Length);
-                var block = new float[Protocol.BlockLength];
-                if (BitConverter.IsLittleEndian)
-                    Buffer.BlockCopy(bytes, 0, block, 0, bytes.Length);
-                else
-                {
-                    var tmp = new byte[4];
-                    for (int i = 0; i < block.Length; i++)
-                    {
-                        for (int j = 0; j < 4; j++)
-                            tmp[j] = bytes[i * 4 + 3 - j];
-                        block[i] = BitConverter.ToSingle(tmp, 0);
-                    }
-                }
-                return block;
+                return LittleEndianFloats(bytes);
             }
             var rows = value as List<object>;
             if (rows != null)
@@ -279,6 +266,25 @@ namespace PoseBridge
             throw BadValue(where + ": field '" + key + "' must be a landmark block or null, got " + TypeName(value));
         }
 
+        /// <summary>A bin payload of little-endian float32 (its length a multiple of 4), on any machine.</summary>
+        static float[] LittleEndianFloats(byte[] bytes)
+        {
+            var values = new float[bytes.Length / 4];
+            if (BitConverter.IsLittleEndian)
+                Buffer.BlockCopy(bytes, 0, values, 0, values.Length * 4);
+            else
+            {
+                var tmp = new byte[4];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    for (int j = 0; j < 4; j++)
+                        tmp[j] = bytes[i * 4 + 3 - j];
+                    values[i] = BitConverter.ToSingle(tmp, 0);
+                }
+            }
+            return values;
+        }
+
         /// <summary>frame.humanoid: a bin of (3 + 4·N) little-endian float32, or [[x, y, z], [x, y, z, w] × N].</summary>
         static float[] Humanoid(Dictionary<string, object> obj, string where)
         {
@@ -294,19 +300,7 @@ namespace PoseBridge
                 int n = bytes.Length;
                 if (n < 12 || n % 4 != 0 || (n / 4 - 3) % 4 != 0)
                     throw Bad(shape + ": (3 + 4*N) float32, got " + n + " bytes");
-                result = new float[n / 4];
-                if (BitConverter.IsLittleEndian)
-                    Buffer.BlockCopy(bytes, 0, result, 0, n);
-                else
-                {
-                    var tmp = new byte[4];
-                    for (int i = 0; i < result.Length; i++)
-                    {
-                        for (int j = 0; j < 4; j++)
-                            tmp[j] = bytes[i * 4 + 3 - j];
-                        result[i] = BitConverter.ToSingle(tmp, 0);
-                    }
-                }
+                result = LittleEndianFloats(bytes);
             }
             else if (rows != null)
             {
