@@ -11,12 +11,15 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from .skeleton import LANDMARK_FIELDS, NUM_LANDMARKS
+
+if TYPE_CHECKING:
+    from .humanoid import HumanoidPose
 
 #: Shape of one landmark block: 33 landmarks × (x, y, z, visibility, presence).
 BLOCK_SHAPE = (NUM_LANDMARKS, len(LANDMARK_FIELDS))
@@ -105,6 +108,8 @@ class PoseFrame:
       people (``--max-people`` above 1); empty otherwise. ``image``/``world`` then hold the
       *primary* person: the one with the lowest id among those in the frame (the one
       tracked longest), so a v1 client keeps following one person.
+    - ``humanoid``: the solved humanoid pose (:class:`bridge.humanoid.HumanoidPose`), or ``None`` when
+      not computed (no ``--avatar``) or before the solver has seen anybody.
 
     Arrays are converted to read-only float32 on construction.
     """
@@ -116,6 +121,7 @@ class PoseFrame:
     world: Block | None = None
     angles: Mapping[str, float | None] | None = field(default=None)
     people: tuple[Person, ...] = ()
+    humanoid: HumanoidPose | None = None
 
     def __post_init__(self) -> None:
         if self.image is not None:
@@ -150,6 +156,7 @@ class PoseFrame:
             and _block_eq(self.world, other.world)
             and _angles_eq(self.angles, other.angles)
             and self.people == other.people
+            and bool(self.humanoid == other.humanoid)
         )
 
     __hash__ = None  # type: ignore[assignment]

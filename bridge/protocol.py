@@ -36,6 +36,7 @@ import numpy as np
 from . import __version__, skeleton
 from .errors import LocalProtocolError, RemoteProtocolError
 from .frame import BLOCK_SHAPE, Block, PoseFrame
+from .humanoid.solver import HumanoidPose
 
 PROTOCOL_VERSION = 1
 SUBPROTOCOL_MSGPACK = "posebridge.v1.msgpack"
@@ -97,6 +98,8 @@ class Hello:
     sides: tuple[str, ...] = skeleton.SIDES
     #: Names of the joint angles that frames carry, or empty when none.
     angles: tuple[str, ...] = ()
+    #: Bones (Unity ``HumanBodyBones`` names) of the frames' ``humanoid``, in order; empty when frames carry none.
+    humanoid_bones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +266,15 @@ def _angles_items(frame: PoseFrame) -> list[tuple[str, Any]]:
     return [("angles", {k: (None if v is None else float(v)) for k, v in frame.angles.items()})]
 
 
+def _humanoid_bytes(pose: HumanoidPose) -> bytes:
+    return pose.values().astype(_LE_F32, copy=False).tobytes()
+
+
+def _humanoid_json(pose: HumanoidPose) -> str:
+    rows = [pose.hips.tolist(), *pose.rotations.tolist()]
+    return "[" + ",".join("[" + ",".join(f"{v:.9g}" for v in row) + "]" for row in rows) + "]"
+
+
 def message_items(message: Message) -> list[tuple[str, Any]]:
     """The message as ordered (key, value) pairs, landmark blocks excluded.
 
@@ -294,6 +306,7 @@ def message_items(message: Message) -> list[tuple[str, Any]]:
             ("bones", [list(b) for b in message.bones]),
             ("sides", list(message.sides)),
             ("angles", list(message.angles)),
+            *([("humanoid_bones", list(message.humanoid_bones))] if message.humanoid_bones else []),
         ]
     if isinstance(message, End):
         return [("type", "end"), ("frames", message.frames), ("reason", message.reason)]
@@ -342,9 +355,9 @@ class EncodedFrame:
         return self.prefix + str(_check_ns("sent_ns", sent_ns)) + "}"
 
 
-_KEY = {k: msgpack.packb(k) for k in ("type", "seq", "t", "captured_ns", "image", "world", "sent_ns")}
-# map of 7 entries, "type": "frame", "seq": <int>
-_FRAME_HEAD = bytes((0x87,)) + _KEY["type"] + msgpack.packb("frame") + _KEY["seq"]
+_KEY = {k: msgpack.packb(k) for k in ("type", "seq", "t", "captured_ns", "image", "world", "humanoid", "sent_ns")}
+# "type": "frame", "seq": <int>, after a map header of 7 entries (8 with humanoid)
+_FRAME_HEAD = _KEY["type"] + msgpack.packb("frame") + _KEY["seq"]
 _T = _KEY["t"] + b"\xcb"
 _CAPTURED = _KEY["captured_ns"]
 _BLOCK_BIN16 = struct.pack(">BH", 0xC5, BLOCK_BYTES)
@@ -362,6 +375,7 @@ def _msgpack_frame_prefix(frame: PoseFrame) -> bytes:
     if not isinstance(frame.seq, int) or frame.seq < 0:
         raise LocalProtocolError(f"seq must be an integer >= 0, got {frame.seq!r}")
     parts = [
+        bytes((0x87 if frame.humanoid is None else 0x88,)),
         _FRAME_HEAD,
         msgpack.packb(frame.seq),
         _T,
@@ -374,6 +388,8 @@ def _msgpack_frame_prefix(frame: PoseFrame) -> bytes:
             parts.append(nil)
         else:
             parts += (key, _BLOCK_BIN16, block.astype(_LE_F32, copy=False).tobytes())
+    if frame.humanoid is not None:
+        parts += (_KEY["humanoid"], msgpack.packb(_humanoid_bytes(frame.humanoid), use_bin_type=True))
     parts.append(_SENT)
     return b"".join(parts)
 
@@ -398,11 +414,15 @@ def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
     if fmt is WireFormat.MSGPACK:
         items[4] = ("image", _block_bytes(frame.image))
         items[5] = ("world", _block_bytes(frame.world))
+        if frame.humanoid is not None:
+            items.append(("humanoid", _humanoid_bytes(frame.humanoid)))
         body = _pack_items([*items, ("sent_ns", 0)])
         return EncodedFrame(body[:-9], fmt)  # drop the placeholder uint64 (0xcf + 8 bytes)
     parts = [_json_value(k) + ":" + _json_value(v) for k, v in items if k not in ("image", "world")]
     parts.insert(4, '"image":' + _block_json(frame.image))
     parts.insert(5, '"world":' + _block_json(frame.world))
+    if frame.humanoid is not None:
+        parts.append('"humanoid":' + _humanoid_json(frame.humanoid))
     return EncodedFrame("{" + ",".join(parts) + ',"sent_ns":', fmt)
 
 
@@ -489,6 +509,32 @@ def _block(obj: Mapping[str, Any], where: str, key: str) -> Block | None:
     raise _bad(f"{where}: field {key!r} must be a landmark block or null, got {type(value).__name__}", "bad_value")
 
 
+def _humanoid(obj: Mapping[str, Any], where: str) -> HumanoidPose | None:
+    """``frame.humanoid``: a bin of (3 + 4·N) little-endian float32, or [[x, y, z], [x, y, z, w] × N]."""
+    value = obj.get("humanoid")
+    if value is None:
+        return None
+    shape = f"{where}: field 'humanoid' must be the hips [x, y, z] and N rotations [x, y, z, w]"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        n = len(value)
+        if n < 12 or n % 4 or (n // 4 - 3) % 4:
+            raise _bad(f"{shape}: (3 + 4·N) float32, got {n} bytes")
+        values = np.frombuffer(bytes(value), dtype=_LE_F32)
+    elif isinstance(value, list):
+        if not value or not all(isinstance(row, list) for row in value):
+            raise _bad(shape)
+        if len(value[0]) != 3 or any(len(row) != 4 for row in value[1:]):
+            raise _bad(f"{shape}: rows of 3, then 4 numbers")
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) for row in value for v in row):
+            raise _bad(f"{shape}: rows of numbers")
+        values = np.array([v for row in value for v in row], dtype=np.float32)
+    else:
+        raise _bad(f"{where}: field 'humanoid' must be a bin or a list, got {type(value).__name__}", "bad_value")
+    if not np.isfinite(values).all():
+        raise _bad(f"{where}: field 'humanoid' must be finite", "bad_value")
+    return HumanoidPose.from_values(values)
+
+
 def _str_list(obj: Mapping[str, Any], where: str, key: str) -> tuple[str, ...]:
     value = _get(obj, where, key, (list,))
     if not all(isinstance(v, str) for v in value):
@@ -530,6 +576,7 @@ def _decode_hello(obj: Mapping[str, Any]) -> Hello:
         bones=tuple(bones),
         sides=_str_list(obj, w, "sides") if "sides" in obj else (),
         angles=_str_list(obj, w, "angles") if "angles" in obj else (),
+        humanoid_bones=_str_list(obj, w, "humanoid_bones") if "humanoid_bones" in obj else (),
     )
 
 
@@ -550,6 +597,7 @@ def _decode_frame(obj: Mapping[str, Any]) -> FrameMessage:
         image=_block(obj, w, "image"),
         world=_block(obj, w, "world"),
         angles=angles,
+        humanoid=_humanoid(obj, w),
     )
     return FrameMessage(frame, _int(obj, w, "sent_ns"))
 

@@ -137,3 +137,26 @@ def topology() -> dict[str, object]:
         "bones": [list(b) for b in BONES],
         "sides": list(SIDES),
     }
+
+
+#: The humanoid bones the solver (``bridge.humanoid``) poses, named as Unity's ``HumanBodyBones``,
+#: parents before children. This is the order of ``hello.humanoid_bones`` and of the rotations in a
+#: frame's ``humanoid`` (protocol/SPEC.md). Shoulders, Chest, Neck and Toes are optional in Unity
+#: rigs; a client maps what its rig has.
+HUMANOID_BONES: Final[tuple[str, ...]] = (
+    "Hips", "Spine", "Chest", "Neck", "Head",
+    "LeftShoulder", "LeftUpperArm", "LeftLowerArm", "LeftHand",
+    "RightShoulder", "RightUpperArm", "RightLowerArm", "RightHand",
+    "LeftUpperLeg", "LeftLowerLeg", "LeftFoot", "LeftToes",
+    "RightUpperLeg", "RightLowerLeg", "RightFoot", "RightToes",
+)  # fmt: skip
+
+#: Parent of each humanoid bone in the normalized hierarchy (``None`` for Hips).
+HUMANOID_PARENTS: Final[dict[str, str | None]] = {
+    "Hips": None, "Spine": "Hips", "Chest": "Spine", "Neck": "Chest", "Head": "Neck",
+    "LeftShoulder": "Chest", "LeftUpperArm": "LeftShoulder", "LeftLowerArm": "LeftUpperArm", "LeftHand": "LeftLowerArm",
+    "RightShoulder": "Chest", "RightUpperArm": "RightShoulder", "RightLowerArm": "RightUpperArm",
+    "RightHand": "RightLowerArm",
+    "LeftUpperLeg": "Hips", "LeftLowerLeg": "LeftUpperLeg", "LeftFoot": "LeftLowerLeg", "LeftToes": "LeftFoot",
+    "RightUpperLeg": "Hips", "RightLowerLeg": "RightUpperLeg", "RightFoot": "RightLowerLeg", "RightToes": "RightFoot",
+}  # fmt: skip

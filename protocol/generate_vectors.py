@@ -46,6 +46,8 @@ if str(ROOT) not in sys.path:
 from bridge import protocol as p  # noqa: E402
 from bridge.errors import RemoteProtocolError  # noqa: E402
 from bridge.frame import PoseFrame  # noqa: E402
+from bridge.humanoid import HumanoidPose  # noqa: E402
+from bridge.skeleton import HUMANOID_BONES  # noqa: E402
 
 OUT = ROOT / "protocol" / "vectors" / "v1.json"
 SERVER = "0.1.0"  # pinned so the vectors do not change with every release
@@ -64,6 +66,14 @@ def block(seed: int, *, visibility: float | None = None) -> np.ndarray:
     return values.astype(np.float32)
 
 
+def humanoid(seed: int) -> HumanoidPose:
+    """A deterministic humanoid pose: unit quaternions whose components are exact in float32 and decimal."""
+    choices = [(0.0, 0.0, 0.0, 1.0), (0.5, 0.5, 0.5, 0.5), (0.0, 1.0, 0.0, 0.0), (-0.5, 0.5, -0.5, 0.5),
+               (1.0, 0.0, 0.0, 0.0), (0.5, -0.5, 0.5, 0.5), (0.0, 0.0, -1.0, 0.0)]  # fmt: skip
+    rotations = [choices[(i * 3 + seed) % len(choices)] for i in range(len(HUMANOID_BONES))]
+    return HumanoidPose(np.array([0.25, -0.5, 1.0 + seed / 8]), np.array(rotations))
+
+
 def to_value(message: p.Message) -> dict[str, Any]:
     """The JSON-friendly normal form of a decoded message (see the module docstring)."""
     if isinstance(message, p.FrameMessage):
@@ -78,6 +88,11 @@ def to_value(message: p.Message) -> dict[str, Any]:
         }
         if f.angles is not None:
             value["angles"] = dict(f.angles)
+        if f.humanoid is not None:
+            value["humanoid"] = [
+                f.humanoid.hips.astype(np.float64).tolist(),
+                *f.humanoid.rotations.astype(np.float64).tolist(),
+            ]
         value["sent_ns"] = message.sent_ns
         return value
     if isinstance(message, p.Unknown):
@@ -207,6 +222,13 @@ def build() -> list[dict[str, Any]]:
         "a replayable recording, world coordinates only, with joint angles in every frame",
     )
 
+    b.canonical(
+        "hello/humanoid",
+        "server",
+        p.Hello(p.SourceInfo("webcam", "0", fps=30.0), server=SERVER, humanoid_bones=HUMANOID_BONES),
+        "served with --avatar: frames carry 'humanoid' for these bones, in this order",
+    )
+
     # ---- frame
     b.canonical(
         "frame/detected",
@@ -245,6 +267,27 @@ def build() -> list[dict[str, Any]]:
             1_700_000_000_201_000_000,
         ),
         "frame.angles (served with --angles): older clients ignore the key",
+    )
+    b.canonical(
+        "frame/humanoid",
+        "server",
+        p.FrameMessage(
+            PoseFrame(11, 0.375, 1_700_000_000_210_000_000, image, world, humanoid=humanoid(0)),
+            1_700_000_000_211_000_000,
+        ),
+        "frame.humanoid (served with --avatar): hips position, then x, y, z, w per bone of hello.humanoid_bones; "
+        "one bin of (3 + 4*21) float32 in msgpack",
+    )
+    b.canonical(
+        "frame/humanoid-angles",
+        "server",
+        p.FrameMessage(
+            PoseFrame(
+                12, 0.40625, 1_700_000_000_220_000_000, None, world, angles={"left_knee": 175.5}, humanoid=humanoid(1)
+            ),
+            1_700_000_000_221_000_000,
+        ),
+        "humanoid comes after angles",
     )
     b.canonical(
         "frame/big-clocks",
@@ -338,6 +381,17 @@ def build() -> list[dict[str, Any]]:
         + json.dumps([[1e-3, -2.5e2, 0.0, 1.0, 1.0]] * 33).replace("0.001", "1E-3")
         + ',"world":null,"sent_ns":4}',
         note="numbers with exponents (1E-3, 2.5e-1); 1e-3 is not exact in float32: compare as float32",
+    )
+    hum = humanoid(2)
+    hum_lists = [hum.hips.astype(np.float64).tolist(), *hum.rotations.astype(np.float64).tolist()]
+    b.accepted(
+        "frame/humanoid-lists-in-msgpack",
+        "server",
+        raw=pack({**full, "humanoid": hum_lists}),
+        text=json.dumps(
+            {**{k: (image.tolist() if k == "image" else v) for k, v in full.items()}, "humanoid": hum_lists}
+        ),
+        note="a humanoid as lists is also accepted in msgpack",
     )
     b.accepted(
         "hello/minimal",
@@ -456,6 +510,34 @@ def build() -> list[dict[str, Any]]:
         "bad_value",
         text='{"type":"frame","seq":1,"t":0,"captured_ns":0,"image":null,"world":null,"sent_ns":18446744073709551616}',
         note="2**64 does not fit a uint64",
+    )
+    b.rejected(
+        "frame/humanoid-wrong-length",
+        "server",
+        "bad_message",
+        raw=pack({**full, "humanoid": hum.values().astype("<f4").tobytes()[:-4]}),
+        note="not 3 + 4*N float32",
+    )
+    b.rejected(
+        "frame/humanoid-row-of-3",
+        "server",
+        "bad_message",
+        text='{"type":"frame","seq":1,"t":0,"captured_ns":0,"image":null,"world":null,'
+        '"humanoid":[[0,0,0],[0,0,0,1],[0,0,1]],"sent_ns":0}',
+    )
+    b.rejected(
+        "frame/humanoid-null-value",
+        "server",
+        "bad_message",
+        raw=pack({**full, "humanoid": [[0.0, 0.0, 0.0], [0.0, None, 0.0, 1.0]]}),
+    )
+    b.rejected("frame/humanoid-string", "server", "bad_value", raw=pack({**full, "humanoid": "T-pose"}))
+    b.rejected(
+        "frame/humanoid-nan",
+        "server",
+        "bad_value",
+        raw=pack({**full, "humanoid": np.array([0, 0, 0, 0, 0, 0, np.nan], dtype="<f4").tobytes()}),
+        note="humanoid values must be finite (unlike landmark blocks, readers check)",
     )
     b.rejected("frame/angles-not-map", "server", "bad_value", raw=pack({**full, "angles": [1, 2]}))
     b.rejected("frame/angles-string-value", "server", "bad_value", raw=pack({**full, "angles": {"knee": "90"}}))

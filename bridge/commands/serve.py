@@ -20,11 +20,12 @@ from ..overlay import preview_for_source
 from ..player import FrameSink, Player, Transform
 from ..protocol import Hello
 from ..server import PoseServer
+from ..skeleton import HUMANOID_BONES
 from ..sources.base import Source
 from ..sources.demo import DemoSource
 from ..sources.recording import RecordingSource  # recordings (issue 4)
 from ..sources.video import VideoSource
-from . import _options
+from . import _avatar, _options
 
 HELP = "stream BlazePose landmarks over WebSocket (default source: the built-in demo)"
 DESCRIPTION = """\
@@ -72,6 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--preview", action="store_true", help="show the video with the skeleton drawn over it in an OpenCV window"
     )
     smoothing.add_arguments(parser)
+    _avatar.add_arguments(parser)  # humanoid rotations (issue 17)
     # recordings (issue 4)
     group = parser.add_argument_group("recordings")
     group.add_argument(
@@ -105,9 +107,11 @@ def open_source(args: argparse.Namespace) -> Source:
     return VideoSource(spec, _options.estimator_options(args))
 
 
-def build_transforms(args: argparse.Namespace) -> list[Transform]:
-    """Frame transforms applied before publishing, in order (smoothing, then angles)."""
-    return smoothing.transforms_from_args(args)
+def build_transforms(args: argparse.Namespace, source: Source | None = None) -> list[Transform]:
+    """Frame transforms applied before publishing, in order (smoothing, then angles, then the avatar)."""
+    transforms: list[Transform] = smoothing.transforms_from_args(args)
+    solver = _avatar.solver_from_args(args, source.info) if source is not None else None  # issue 17
+    return transforms if solver is None else [*transforms, solver]
 
 
 def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
@@ -124,7 +128,8 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
 
 def hello_for(args: argparse.Namespace, source: Source) -> Hello:
     recorded = source.angles if isinstance(source, RecordingSource) else ()  # recordings (issue 4)
-    return Hello(source=source.info, angles=ANGLE_NAMES if args.angles else recorded)
+    bones = HUMANOID_BONES if getattr(args, "avatar", False) else ()  # issue 17
+    return Hello(source=source.info, angles=ANGLE_NAMES if args.angles else recorded, humanoid_bones=bones)
 
 
 async def _serve(args: argparse.Namespace) -> int:
@@ -137,7 +142,7 @@ async def _serve(args: argparse.Namespace) -> int:
             Hub(),
             speed=args.speed,
             loop=args.loop,
-            transforms=build_transforms(args),
+            transforms=build_transforms(args, source),
             sinks=build_sinks(args, source),
         )
         server = PoseServer(

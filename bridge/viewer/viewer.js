@@ -41,6 +41,8 @@
     draws: 0,
     dirty: true,
     retryMs: 1000,
+    avatar: null, // the avatar view (avatar.js) when the server sends humanoid poses (serve --avatar)
+    showAvatar: true,
   };
   window.poseViewer = S;
 
@@ -175,6 +177,10 @@
     if (!coords.includes(S.coords)) S.coords = coords.includes("world") ? "world" : "image";
     sel.value = S.coords;
     $("angles").hidden = !(m.angles && m.angles.length);
+    const bones = m.humanoid_bones || [];
+    S.avatar = bones.length && window.PoseAvatar ? window.PoseAvatar.create(bones) : null;
+    $("avatar-toggle").hidden = !S.avatar;
+    if (S.avatar) resetView();
     $("angle-rows").textContent = "";
     showMessage(null);
     S.dirty = true;
@@ -193,6 +199,7 @@
     const pose = toPoints(m);
     if (pose) S.pose = pose;
     if (m.angles) renderAngles(m.angles);
+    if (S.avatar && m.humanoid) S.avatar.update(m.humanoid);
     if (S.hello && S.hello.source.replay && !seeking) {
       $("seek").value = String(m.seq);
       $("position").textContent = positionText(m.seq);
@@ -373,6 +380,10 @@
     S.dirty = true;
   });
   $("reset-view").addEventListener("click", resetView);
+  $("show-avatar").addEventListener("change", (e) => {
+    S.showAvatar = e.target.checked;
+    S.dirty = true;
+  });
   window.addEventListener("keydown", (e) => {
     if (e.code === "Space" && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement)) {
       e.preventDefault();
@@ -502,6 +513,7 @@
       const detected = S.frame && (S.frame.world !== null || S.frame.image !== null);
       drawShadow(cam, S.pose, floor);
       drawSkeleton(cam, S.pose, detected);
+      if (S.avatar && S.showAvatar) S.avatar.draw({ ctx, cam, project, near: NEAR }, floor, detected);
     } else {
       ctx.fillStyle = "#8a93a3";
       ctx.font = "15px system-ui, sans-serif";
@@ -656,6 +668,7 @@
 
   function resetView() {
     S.cam = JSON.parse(JSON.stringify(DEFAULT_CAMERA));
+    if (S.avatar) Object.assign(S.cam, { target: [0.6, -0.1, 0], dist: 4.4 }); // skeleton and avatar side by side
     S.dirty = true;
   }
 

@@ -47,6 +47,9 @@ async def run(url: str, count: int, out: Path, fmt: p.WireFormat, timeout: float
                     "image": None if fr.image is None else fr.image.astype(float).tolist(),
                     "world": None if fr.world is None else fr.world.astype(float).tolist(),
                 }
+                if fr.humanoid is not None:  # serve --avatar
+                    h = fr.humanoid
+                    row["humanoid"] = [h.hips.astype(float).tolist(), *h.rotations.astype(float).tolist()]
                 f.write(json.dumps(row) + "\n")
                 f.flush()
                 got += 1

@@ -57,11 +57,11 @@ echo "== compiling (mcs $(mcs --version | awk '{print $NF}')) into $OUT"
     || fail "the core does not compile without UnityEngine"
 echo "core: ${#CORE[@]} files, no UnityEngine reference"
 "${MCS[@]}" -target:library -out:"$OUT/UnityEngine.dll" -nowarn:0067,0414,0649 "${STUB[@]}" || fail "the UnityEngine stub does not compile"
-"${MCS[@]}" -target:library -out:"$OUT/PoseBridge.Runtime.dll" -r:"$OUT/UnityEngine.dll" -r:"$OUT/PoseBridge.Core.dll" \
+"${MCS[@]}" -target:library -out:"$OUT/PoseBridge.Runtime.dll" -r:"$OUT/UnityEngine.dll" -r:"$OUT/PoseBridge.Core.dll" -r:System.Numerics.dll \
     "${RUNTIME[@]}" || fail "unity/Runtime does not compile against the stub"
 echo "runtime: ${#RUNTIME[@]} files"
 if [ ${#SAMPLES[@]} -gt 0 ]; then
-    "${MCS[@]}" -target:library -out:"$OUT/PoseBridge.Samples.dll" -r:"$OUT/UnityEngine.dll" -r:"$OUT/PoseBridge.Core.dll" \
+    "${MCS[@]}" -target:library -out:"$OUT/PoseBridge.Samples.dll" -r:"$OUT/UnityEngine.dll" -r:"$OUT/PoseBridge.Core.dll" -r:System.Numerics.dll \
         -r:"$OUT/PoseBridge.Runtime.dll" "${SAMPLES[@]}" || fail "unity/Samples~ does not compile"
     echo "samples: ${#SAMPLES[@]} files"
 fi
@@ -70,6 +70,25 @@ if [ ${#EDITOR[@]} -gt 0 ]; then
         -r:"$OUT/PoseBridge.Runtime.dll" "${EDITOR[@]}" || fail "unity/Editor does not compile"
     echo "editor: ${#EDITOR[@]} files"
 fi
+# The same sources again against newer Unity versions' API: under these defines the stub marks what Unity made
+# obsolete (FindObjectOfType from 2023.1...) and adds what they introduced, so unguarded uses fail here as in Unity.
+NEWER="UNITY_2022_2_OR_NEWER;UNITY_2023_1_OR_NEWER"
+mkdir -p "$OUT/newer"
+"${MCS[@]}" -target:library -define:"$NEWER" -out:"$OUT/newer/UnityEngine.dll" -nowarn:0067,0414,0649 "${STUB[@]}" \
+    || fail "the UnityEngine stub does not compile with $NEWER"
+"${MCS[@]}" -target:library -define:"$NEWER" -out:"$OUT/newer/PoseBridge.Runtime.dll" -r:"$OUT/newer/UnityEngine.dll" \
+    -r:"$OUT/PoseBridge.Core.dll" -r:System.Numerics.dll "${RUNTIME[@]}" || fail "unity/Runtime does not compile with $NEWER"
+if [ ${#SAMPLES[@]} -gt 0 ]; then
+    "${MCS[@]}" -target:library -define:"$NEWER" -out:"$OUT/newer/PoseBridge.Samples.dll" -r:"$OUT/newer/UnityEngine.dll" \
+        -r:"$OUT/PoseBridge.Core.dll" -r:"$OUT/newer/PoseBridge.Runtime.dll" -r:System.Numerics.dll "${SAMPLES[@]}" \
+        || fail "unity/Samples~ does not compile with $NEWER"
+fi
+if [ ${#EDITOR[@]} -gt 0 ]; then
+    "${MCS[@]}" -target:library -define:"$NEWER" -out:"$OUT/newer/PoseBridge.Editor.dll" -r:"$OUT/newer/UnityEngine.dll" \
+        -r:"$OUT/PoseBridge.Core.dll" -r:"$OUT/newer/PoseBridge.Runtime.dll" "${EDITOR[@]}" \
+        || fail "unity/Editor does not compile with $NEWER"
+fi
+echo "runtime, samples, editor: also compile with $NEWER"
 cp "$NUNIT_DLL" "$OUT/"
 "${MCS[@]}" -target:library -out:"$OUT/PoseBridge.Tests.dll" -r:"$OUT/UnityEngine.dll" -r:"$OUT/PoseBridge.Core.dll" \
     -r:"$OUT/PoseBridge.Runtime.dll" -r:"$OUT/nunit.framework.dll" -r:System.dll -r:System.Core.dll -r:System.Numerics.dll \

@@ -102,6 +102,10 @@ public sealed class Show_Skeleton : MonoBehaviour
     [Tooltip("Optional material for the generated spheres (default: the render pipeline's default material).")]
     [SerializeField] Material _jointMaterial;
 
+    [Tooltip("Optional material for the bone lines: a shader that uses vertex colours and alpha. Default: Sprites/Default " +
+             "(built-in and URP; in the Always Included Shaders of new projects). HDRP: assign one.")]
+    [SerializeField] Material _lineMaterial;
+
     [Header("Visibility")]
     [Tooltip("What to do with joints MediaPipe considers not visible (occluded or out of the image).")]
     [SerializeField] LowVisibility _lowVisibility = LowVisibility.Fade;
@@ -148,6 +152,10 @@ public sealed class Show_Skeleton : MonoBehaviour
     [Tooltip("Show connection, fps, latency and detection on screen.")]
     [SerializeField] bool _showStatus = true;
 
+    [Tooltip("Keep receiving and drawing while the window is not focused (sets Application.runInBackground; " +
+             "a standalone player otherwise pauses when you click another window).")]
+    [SerializeField] bool _runInBackground = true;
+
     PoseClient _client;
     HelloMessage _builtFor;
     SkeletonView _view;
@@ -161,6 +169,10 @@ public sealed class Show_Skeleton : MonoBehaviour
     string _hint;
     Vector3 _hips;
     bool _hasHips;
+    string _status = "";
+    float _statusAt = float.NegativeInfinity;
+    static bool _warnedLineShader;
+    const float StatusInterval = 0.25f; // seconds between status text updates (it allocates strings)
 
     double TxtFps { get { return _txtFps > 0f ? _txtFps : 30.0; } }
 
@@ -184,6 +196,9 @@ public sealed class Show_Skeleton : MonoBehaviour
     {
         _problem = null;
         _playStart = Time.time;
+        _statusAt = float.NegativeInfinity;
+        if (_runInBackground)
+            Application.runInBackground = true;
         if (_source == Source.Server)
         {
             try
@@ -274,7 +289,7 @@ public sealed class Show_Skeleton : MonoBehaviour
         if (view != null)
             view.Destroy();
         view = new SkeletonView(name, topology, tint == null ? _joints : null, _createSpheres, _drawBones,
-            _jointSize, _boneWidth, _jointMaterial,
+            _jointSize, _boneWidth, _jointMaterial, _lineMaterial, this,
             tint ?? _leftColor, tint ?? _rightColor, tint ?? _centerColor);
     }
 
@@ -291,6 +306,11 @@ public sealed class Show_Skeleton : MonoBehaviour
         }
         if (_follow && _hasHips)
             FollowBody(Time.deltaTime);
+        if (_showStatus && Time.unscaledTime - _statusAt >= StatusInterval)
+        {
+            _status = StatusText();
+            _statusAt = Time.unscaledTime;
+        }
     }
 
     void UpdateFromServer()
@@ -406,10 +426,11 @@ public sealed class Show_Skeleton : MonoBehaviour
 
     void OnGUI()
     {
-        if (!_showStatus)
+        // OnGUI runs several times per frame (layout, repaint...): draw the text LateUpdate prepared, on repaint only.
+        if (!_showStatus || Event.current.type != EventType.Repaint)
             return;
         GUI.Box(new Rect(8, 8, 380, 74), GUIContent.none);
-        GUI.Label(new Rect(16, 12, 370, 70), StatusText());
+        GUI.Label(new Rect(16, 12, 370, 70), _status);
     }
 
     /// <summary>The on-screen status text (also useful in logs).</summary>
@@ -452,7 +473,8 @@ public sealed class Show_Skeleton : MonoBehaviour
         readonly List<Material> _materials = new List<Material>();
 
         public SkeletonView(string name, Topology topology, Transform[] assigned, bool createSpheres, bool drawBones,
-            float jointSize, float boneWidth, Material jointMaterial, Color left, Color right, Color center)
+            float jointSize, float boneWidth, Material jointMaterial, Material lineMaterial, UnityEngine.Object owner,
+            Color left, Color right, Color center)
         {
             _root = new GameObject(name);
             _jointSize = jointSize;
@@ -471,9 +493,7 @@ public sealed class Show_Skeleton : MonoBehaviour
                 }
                 if (!createSpheres)
                     continue;
-                GameObject sphere = GameObject.CreatePrimitive(PrimitiveType.Sphere);
-                sphere.name = topology.Landmarks[i];
-                UnityEngine.Object.Destroy(sphere.GetComponent<Collider>());
+                GameObject sphere = Primitives.Create(PrimitiveType.Sphere, topology.Landmarks[i]);
                 sphere.transform.SetParent(_root.transform, false);
                 sphere.transform.localScale = Vector3.one * jointSize;
                 var renderer = sphere.GetComponent<Renderer>();
@@ -489,15 +509,24 @@ public sealed class Show_Skeleton : MonoBehaviour
             _bones = new LineRenderer[bones];
             _boneEnds = topology.Bones;
             _boneColors = new Color[bones];
-            Material lineMaterial = null;
-            if (bones > 0)
+            if (bones > 0 && lineMaterial == null)
             {
-                // Sprites/Default honours vertex colours and alpha in every render pipeline.
-                Shader shader = Shader.Find("Sprites/Default") ?? Shader.Find("Unlit/Color") ?? Shader.Find("Standard");
+                // The colours and the fading are vertex colours and alpha: only shaders that use both will do.
+                // Sprites/Default (built-in and URP; always included in builds of new projects), else URP's
+                // particle shader. Never "Standard": magenta in URP/HDRP and blind to vertex colours.
+                Shader shader = Shader.Find("Sprites/Default");
+                if (shader == null)
+                    shader = Shader.Find("Universal Render Pipeline/Particles/Unlit");
                 if (shader != null)
                 {
                     lineMaterial = new Material(shader);
                     _materials.Add(lineMaterial);
+                }
+                else if (!_warnedLineShader)
+                {
+                    _warnedLineShader = true;
+                    Debug.LogWarning("Show_Skeleton: no shader for the bone lines (Sprites/Default is not in this build): " +
+                                     "assign a Line Material whose shader uses vertex colours", owner);
                 }
             }
             for (int b = 0; b < bones; b++)

@@ -1,6 +1,10 @@
 // Compile-only stub of UnityEngine (see README.md): object model.
+// Declarations follow Unity's reference source (UnityCsReference, Runtime/Export/Scripting): Object's ==/!= (a
+// destroyed object equals null), Transform enumerating only as a non-generic IEnumerable, sealed GameObject.
+// Members Unity made obsolete are marked so under the version defines run.sh compiles the second pass with
+// (UNITY_2022_2_OR_NEWER, UNITY_2023_1_OR_NEWER), so code using them unguarded fails like it would in Unity.
 using System;
-using System.Collections.Generic;
+using System.Collections;
 
 namespace UnityEngine
 {
@@ -12,9 +16,27 @@ namespace UnityEngine
         public static void DestroyImmediate(Object obj) { }
         public static void DontDestroyOnLoad(Object target) { }
         public static T Instantiate<T>(T original) where T : Object { return original; }
+#if UNITY_2023_1_OR_NEWER
+        [Obsolete("Object.FindObjectOfType has been deprecated. Use Object.FindFirstObjectByType instead or if finding any instance is acceptable the faster Object.FindAnyObjectByType", false)]
+#endif
         public static T FindObjectOfType<T>() where T : Object { return null; }
+#if UNITY_2023_1_OR_NEWER
+        public static T FindFirstObjectByType<T>() where T : Object { return null; }
+        public static T FindAnyObjectByType<T>() where T : Object { return null; }
+#endif
         public int GetInstanceID() { return 0; }
         public static implicit operator bool(Object exists) { return !ReferenceEquals(exists, null); }
+        public static bool operator ==(Object x, Object y) { return ReferenceEquals(x, y); }
+        public static bool operator !=(Object x, Object y) { return !ReferenceEquals(x, y); }
+        public override bool Equals(object other) { return ReferenceEquals(this, other); }
+        public override int GetHashCode() { return 0; }
+    }
+
+    public enum FindObjectsInactive { Exclude, Include }
+
+    public sealed partial class Coroutine : YieldInstruction
+    {
+        private Coroutine() { }
     }
 
     public partial class Component : Object
@@ -37,7 +59,9 @@ namespace UnityEngine
 
     public partial class MonoBehaviour : Behaviour
     {
-        public void StartCoroutine(System.Collections.IEnumerator routine) { }
+        public Coroutine StartCoroutine(IEnumerator routine) { return null; }
+        public void StopCoroutine(IEnumerator routine) { }
+        public void StopCoroutine(Coroutine routine) { }
         public void StopAllCoroutines() { }
         public void Invoke(string methodName, float time) { }
         public static void print(object message) { }
@@ -70,7 +94,7 @@ namespace UnityEngine
         public static GameObject FindWithTag(string tag) { return null; }
     }
 
-    public partial class Transform : Component, IEnumerable<Transform>
+    public partial class Transform : Component, IEnumerable
     {
         public Vector3 position { get; set; }
         public Vector3 localPosition { get; set; }
@@ -99,11 +123,14 @@ namespace UnityEngine
         public Vector3 TransformPoint(Vector3 position) { return position; }
         public Vector3 InverseTransformPoint(Vector3 position) { return position; }
         public Vector3 TransformDirection(Vector3 direction) { return direction; }
-        public IEnumerator<Transform> GetEnumerator() { yield break; }
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() { return GetEnumerator(); }
+        public IEnumerator GetEnumerator() { yield break; }
     }
 
     public enum PrimitiveType { Sphere, Capsule, Cylinder, Cube, Plane, Quad }
 
     public partial class Collider : Component { }
+    public partial class BoxCollider : Collider { }
+    public partial class SphereCollider : Collider { }
+    public partial class CapsuleCollider : Collider { }
+    public partial class MeshCollider : Collider { }
 }

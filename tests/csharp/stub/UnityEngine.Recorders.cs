@@ -47,7 +47,7 @@ namespace UnityEngine
 
     public enum TextureFormat { Alpha8 = 1, RGB24 = 3, RGBA32 = 4, ARGB32 = 5 }
 
-    public partial class Texture2D : Texture
+    public sealed partial class Texture2D : Texture
     {
         public Texture2D(int width, int height) { }
         public Texture2D(int width, int height, TextureFormat textureFormat, bool mipChain) { }

@@ -1,7 +1,7 @@
 // Compile-only stub of UnityEngine (see README.md): rendering components.
 namespace UnityEngine
 {
-    public partial class Shader : Object
+    public sealed partial class Shader : Object
     {
         public static Shader Find(string name) { return null; }
     }
@@ -25,7 +25,9 @@ namespace UnityEngine
 
     public partial class MeshRenderer : Renderer { }
 
-    public partial class LineRenderer : Renderer
+    public sealed partial class MeshFilter : Component { }
+
+    public sealed partial class LineRenderer : Renderer
     {
         public int positionCount { get; set; }
         public bool useWorldSpace { get; set; }
@@ -40,7 +42,7 @@ namespace UnityEngine
 
     public enum LightType { Spot, Directional, Point }
 
-    public partial class Light : Behaviour
+    public sealed partial class Light : Behaviour
     {
         public LightType type { get; set; }
         public float intensity { get; set; }
@@ -49,7 +51,7 @@ namespace UnityEngine
 
     public enum CameraClearFlags { Skybox = 1, SolidColor = 2, Depth = 3, Nothing = 4 }
 
-    public partial class Camera : Behaviour
+    public sealed partial class Camera : Behaviour
     {
         public static Camera main { get { return null; } }
         public float fieldOfView { get; set; }
@@ -63,4 +65,35 @@ namespace UnityEngine
     {
         public static Color ambientLight { get; set; }
     }
+}
+
+namespace UnityEngine.Rendering
+{
+    public abstract partial class RenderPipelineAsset : ScriptableObject { }
+
+    public sealed partial class GraphicsSettings : Object
+    {
+        public static RenderPipelineAsset currentRenderPipeline { get { return null; } }
+    }
+
+#if UNITY_2022_2_OR_NEWER
+    public abstract partial class RenderPipeline
+    {
+        public static bool SupportsRenderRequest<RequestData>(Camera camera, RequestData data) { return false; }
+        public static void SubmitRenderRequest<RequestData>(Camera camera, RequestData data) { }
+
+        public class StandardRequest
+        {
+            public RenderTexture destination = null;
+            public int mipLevel = 0;
+            public CubemapFace face = CubemapFace.Unknown;
+            public int slice = 0;
+        }
+    }
+#endif
+}
+
+namespace UnityEngine
+{
+    public enum CubemapFace { Unknown = -1, PositiveX = 0, NegativeX = 1, PositiveY = 2, NegativeY = 3, PositiveZ = 4, NegativeZ = 5 }
 }

@@ -32,9 +32,18 @@ namespace UnityEngine
         public static string persistentDataPath { get { return ""; } }
         public static RuntimePlatform platform { get { return RuntimePlatform.LinuxPlayer; } }
         public static int targetFrameRate { get; set; }
+        public static bool runInBackground { get; set; }
     }
 
     public enum RuntimePlatform { OSXEditor = 0, OSXPlayer = 1, WindowsPlayer = 2, WindowsEditor = 7, LinuxPlayer = 13, LinuxEditor = 16, WebGLPlayer = 17 }
+
+    public enum EventType { MouseDown = 0, MouseUp = 1, MouseMove = 2, MouseDrag = 3, KeyDown = 4, KeyUp = 5, ScrollWheel = 6, Repaint = 7, Layout = 8 }
+
+    public sealed partial class Event
+    {
+        public static Event current { get; set; }
+        public EventType type { get; set; }
+    }
 
     public partial class GUIContent
     {
@@ -67,16 +76,20 @@ namespace UnityEngine
     [AttributeUsage(AttributeTargets.Field)]
     public sealed partial class HideInInspector : Attribute { }
 
-    [AttributeUsage(AttributeTargets.Field, AllowMultiple = true)]
-    public partial class PropertyAttribute : Attribute { }
+    [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, Inherited = true, AllowMultiple = false)]
+    public abstract partial class PropertyAttribute : Attribute
+    {
+        public int order { get; set; }
+        protected PropertyAttribute() { }
+    }
 
-    public sealed partial class TooltipAttribute : PropertyAttribute
+    public partial class TooltipAttribute : PropertyAttribute
     {
         public readonly string tooltip;
         public TooltipAttribute(string tooltip) { this.tooltip = tooltip; }
     }
 
-    public sealed partial class HeaderAttribute : PropertyAttribute
+    public partial class HeaderAttribute : PropertyAttribute
     {
         public readonly string header;
         public HeaderAttribute(string header) { this.header = header; }
@@ -94,7 +107,7 @@ namespace UnityEngine
         public MinAttribute(float min) { this.min = min; }
     }
 
-    public sealed partial class SpaceAttribute : PropertyAttribute
+    public partial class SpaceAttribute : PropertyAttribute
     {
         public SpaceAttribute() { }
         public SpaceAttribute(float height) { }

@@ -67,6 +67,11 @@ namespace PoseBridge
         public string[] Sides = new string[0];
         /// <summary>Names of the joint angles frames carry; empty when none.</summary>
         public string[] Angles = new string[0];
+        /// <summary>
+        /// Bones (Unity <c>HumanBodyBones</c> names) of <see cref="FrameMessage.Humanoid"/>, in order; empty when the
+        /// server sends no humanoid pose (it runs without <c>--avatar</c>).
+        /// </summary>
+        public string[] HumanoidBones = new string[0];
     }
 
     /// <summary>
@@ -85,6 +90,11 @@ namespace PoseBridge
         public float[] World;
         /// <summary>Joint angles in degrees (null entries: not measurable), or null when the server sends none.</summary>
         public Dictionary<string, double?> Angles;
+        /// <summary>
+        /// The humanoid pose (protocol/SPEC.md §4a): hips x, y, z, then x, y, z, w per bone of
+        /// <see cref="HelloMessage.HumanoidBones"/>; null when the frame carries none. See <see cref="HumanoidPose"/>.
+        /// </summary>
+        public float[] Humanoid;
         /// <summary>Server wall clock (ns since the Unix epoch) when this message was sent.</summary>
         public ulong SentNs;
 

@@ -239,20 +239,7 @@ namespace PoseBridge
             {
                 if (bytes.Length != Protocol.BlockBytes)
                     throw Bad(where + ": field '" + key + "' must be " + Protocol.BlockBytes + " bytes (33x5 float32), got " + bytes.Length);
-                var block = new float[Protocol.BlockLength];
-                if (BitConverter.IsLittleEndian)
-                    Buffer.BlockCopy(bytes, 0, block, 0, bytes.Length);
-                else
-                {
-                    var tmp = new byte[4];
-                    for (int i = 0; i < block.Length; i++)
-                    {
-                        for (int j = 0; j < 4; j++)
-                            tmp[j] = bytes[i * 4 + 3 - j];
-                        block[i] = BitConverter.ToSingle(tmp, 0);
-                    }
-                }
-                return block;
+                return LittleEndianFloats(bytes);
             }
             var rows = value as List<object>;
             if (rows != null)
@@ -277,6 +264,69 @@ namespace PoseBridge
                 return block;
             }
             throw BadValue(where + ": field '" + key + "' must be a landmark block or null, got " + TypeName(value));
+        }
+
+        /// <summary>A bin payload of little-endian float32 (its length a multiple of 4), on any machine.</summary>
+        static float[] LittleEndianFloats(byte[] bytes)
+        {
+            var values = new float[bytes.Length / 4];
+            if (BitConverter.IsLittleEndian)
+                Buffer.BlockCopy(bytes, 0, values, 0, values.Length * 4);
+            else
+            {
+                var tmp = new byte[4];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    for (int j = 0; j < 4; j++)
+                        tmp[j] = bytes[i * 4 + 3 - j];
+                    values[i] = BitConverter.ToSingle(tmp, 0);
+                }
+            }
+            return values;
+        }
+
+        /// <summary>frame.humanoid: a bin of (3 + 4·N) little-endian float32, or [[x, y, z], [x, y, z, w] × N].</summary>
+        static float[] Humanoid(Dictionary<string, object> obj, string where)
+        {
+            object value;
+            if (!obj.TryGetValue("humanoid", out value) || value == null)
+                return null;
+            string shape = where + ": field 'humanoid' must be the hips [x, y, z] and N rotations [x, y, z, w]";
+            float[] result;
+            var bytes = value as byte[];
+            var rows = value as List<object>;
+            if (bytes != null)
+            {
+                int n = bytes.Length;
+                if (n < 12 || n % 4 != 0 || (n / 4 - 3) % 4 != 0)
+                    throw Bad(shape + ": (3 + 4*N) float32, got " + n + " bytes");
+                result = LittleEndianFloats(bytes);
+            }
+            else if (rows != null)
+            {
+                if (rows.Count == 0)
+                    throw Bad(shape);
+                result = new float[3 + 4 * (rows.Count - 1)];
+                int k = 0;
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    var row = rows[i] as List<object>;
+                    if (row == null || row.Count != (i == 0 ? 3 : 4))
+                        throw Bad(shape + ": rows of 3, then 4 numbers");
+                    foreach (object v in row)
+                    {
+                        if (!(v is long || v is ulong || v is double))
+                            throw Bad(shape + ": rows of numbers");
+                        result[k++] = (float)ToDouble(v);
+                    }
+                }
+            }
+            else
+                throw BadValue(where + ": field 'humanoid' must be a bin or a list, got " + TypeName(value));
+            foreach (float f in result)
+                if (float.IsNaN(f) || float.IsInfinity(f))
+                    throw BadValue(where + ": field 'humanoid' must be finite");
+            return result;
         }
 
         static string[] StrList(Dictionary<string, object> obj, string where, string key)
@@ -342,6 +392,8 @@ namespace PoseBridge
                 hello.Sides = StrList(obj, w, "sides");
             if (obj.ContainsKey("angles"))
                 hello.Angles = StrList(obj, w, "angles");
+            if (obj.ContainsKey("humanoid_bones"))
+                hello.HumanoidBones = StrList(obj, w, "humanoid_bones");
             return hello;
         }
 
@@ -371,6 +423,7 @@ namespace PoseBridge
             frame.Image = Block(obj, w, "image");
             frame.World = Block(obj, w, "world");
             frame.Angles = angles;
+            frame.Humanoid = Humanoid(obj, w);
             frame.SentNs = Ns(obj, w, "sent_ns");
             return frame;
         }

@@ -24,6 +24,14 @@ namespace PoseBridge
     /// <c>Time.captureFramerate</c>, so the animation advances by exactly 1/fps per captured frame however
     /// slow the capture is. The grid maths, file names and manifest are plain C# in
     /// <c>Runtime/Core/Recording</c> (tested without Unity).
+    ///
+    /// Stopping: Unity does not run a coroutine's <c>finally</c> when the coroutine is stopped (disabling or
+    /// destroying this component, <see cref="Stop"/>, leaving Play mode), so the sweep's state lives in this
+    /// component and <see cref="OnDisable"/> restores it: the open files are closed, <c>Time.captureFramerate</c>,
+    /// the animator's speed and the camera's target texture are put back, the textures are released, and
+    /// <see cref="Run"/> can start again. Rendering: the built-in pipeline renders with <c>Camera.Render</c>; URP and
+    /// HDRP (Unity 2022.2 or later) through <c>RenderPipeline.SubmitRenderRequest</c>. URP/HDRP before 2022.2 cannot
+    /// render a camera on demand: the sweep refuses to start there.
     /// </summary>
     [DisallowMultipleComponent]
     [AddComponentMenu("Pose Bridge/Camera Sweep")]
@@ -66,6 +74,15 @@ namespace PoseBridge
         [SerializeField] bool _freezeAnimation = true;
 
         bool _running;
+        // The running sweep's state, restored by Cleanup() whichever way the sweep ends.
+        Coroutine _routine;
+        RenderTexture _target;
+        Texture2D _pixels;
+        RenderTexture _previousTarget;
+        ManifestWriter _manifest;
+        Animator _animator;
+        float _animatorSpeed = 1f;
+        int _previousCaptureFramerate;
 
         /// <summary>True while a sweep runs.</summary>
         public bool IsRunning { get { return _running; } }
@@ -77,7 +94,11 @@ namespace PoseBridge
         void Reset()
         {
             _camera = GetComponent<Camera>();
+#if UNITY_2023_1_OR_NEWER
+            _recorder = FindAnyObjectByType<GroundTruthRecorder>();
+#else
             _recorder = FindObjectOfType<GroundTruthRecorder>();
+#endif
         }
 
         void Awake()
@@ -90,7 +111,35 @@ namespace PoseBridge
         void Start()
         {
             if (_runOnStart)
-                StartCoroutine(Run());
+                StartSweep();
+        }
+
+        /// <summary>Start a sweep (false when one is running already, or the setup is incomplete: see the Console).</summary>
+        public bool StartSweep()
+        {
+            if (_running)
+                return false;
+            // StartCoroutine runs Run() up to its first yield, where it has either refused or set _running.
+            _routine = StartCoroutine(Run());
+            return _running;
+        }
+
+        /// <summary>Stop the sweep now and restore what it changed; what was captured so far stays on disk.</summary>
+        public void Stop()
+        {
+            if (_routine != null)
+                StopCoroutine(_routine);
+            _routine = null;
+            Cleanup();
+        }
+
+        void OnDisable()
+        {
+            // Disabling does not stop coroutines, deactivating or destroying does (skipping their finally): stop and
+            // clean up here in every case, also when Play mode ends.
+            StopAllCoroutines();
+            _routine = null;
+            Cleanup();
         }
 
         /// <summary>The camera positions of the Inspector grid, in sweep order.</summary>
@@ -102,7 +151,10 @@ namespace PoseBridge
                 new GridRange(_elevationMin, _elevationMax, _elevationStep));
         }
 
-        /// <summary>The sweep as a coroutine: <c>StartCoroutine(sweep.Run())</c>.</summary>
+        /// <summary>
+        /// The sweep as a coroutine. Prefer <see cref="StartSweep"/>; started elsewhere with
+        /// <c>sweep.StartCoroutine(sweep.Run())</c> it is still cleaned up when this component is disabled.
+        /// </summary>
         public IEnumerator Run()
         {
             if (_running)
@@ -114,6 +166,12 @@ namespace PoseBridge
             if (_camera == null || _recorder == null)
             {
                 Debug.LogError("CameraSweep: assign a Camera and a GroundTruthRecorder", this);
+                yield break;
+            }
+            if (!CanRender())
+            {
+                Debug.LogError("CameraSweep: this render pipeline cannot render a camera on demand before Unity 2022.2 " +
+                               "(use the built-in pipeline, or Unity 2022.2 or later)", this);
                 yield break;
             }
             List<SweepStep> steps;
@@ -132,14 +190,15 @@ namespace PoseBridge
             string root = Path.GetFullPath(_outputFolder);
             Directory.CreateDirectory(root);
             _recorder.RecordEveryFrame = false;
-            Animator animator = _recorder.Animator;
-            float animatorSpeed = animator != null ? animator.speed : 1f;
+            Animator animator = _animator = _recorder.Animator;
+            _animatorSpeed = animator != null ? animator.speed : 1f;
             int stateHash = animator != null ? animator.GetCurrentAnimatorStateInfo(0).fullPathHash : 0;
-            int previousCaptureFramerate = Time.captureFramerate;
+            _previousCaptureFramerate = Time.captureFramerate;
             Time.captureFramerate = _frameRate;
-            var target = new RenderTexture(_width, _height, 24);
-            var pixels = new Texture2D(_width, _height, TextureFormat.RGB24, false);
-            var manifest = new ManifestWriter(Path.Combine(root, "manifest.csv"));
+            _previousTarget = _camera.targetTexture;
+            var target = _target = new RenderTexture(_width, _height, 24);
+            var pixels = _pixels = new Texture2D(_width, _height, TextureFormat.RGB24, false);
+            var manifest = _manifest = new ManifestWriter(Path.Combine(root, "manifest.csv"));
             Debug.Log("CameraSweep: " + steps.Count + " positions into " + root, this);
             try
             {
@@ -174,17 +233,49 @@ namespace PoseBridge
             }
             finally
             {
-                _recorder.End();
-                manifest.Dispose();
-                if (animator != null)
-                    animator.speed = animatorSpeed;
-                Time.captureFramerate = previousCaptureFramerate;
-                _camera.targetTexture = null;
-                target.Release();
-                Destroy(target);
-                Destroy(pixels);
-                _running = false;
+                // Runs when the sweep ends or throws; a stopped coroutine skips it and OnDisable/Stop clean up.
+                Cleanup();
             }
+        }
+
+        /// <summary>Undo everything a sweep changed. Idempotent; safe when no sweep runs.</summary>
+        void Cleanup()
+        {
+            if (!_running)
+                return;
+            _running = false;
+            _routine = null;
+            if (_recorder != null)
+                _recorder.End();
+            if (_manifest != null)
+                _manifest.Dispose();
+            if (_animator != null)
+                _animator.speed = _animatorSpeed;
+            Time.captureFramerate = _previousCaptureFramerate;
+            if (_camera != null)
+                _camera.targetTexture = _previousTarget;
+            if (_target != null)
+            {
+                _target.Release();
+                Destroy(_target);
+            }
+            if (_pixels != null)
+                Destroy(_pixels);
+            _manifest = null;
+            _animator = null;
+            _target = null;
+            _pixels = null;
+            _previousTarget = null;
+        }
+
+        /// <summary>Whether this project's render pipeline can render the camera into a texture on demand.</summary>
+        static bool CanRender()
+        {
+#if UNITY_2022_2_OR_NEWER
+            return true;
+#else
+            return UnityEngine.Rendering.GraphicsSettings.currentRenderPipeline == null;
+#endif
         }
 
         void PlaceCamera(Vec3 offset)
@@ -203,12 +294,22 @@ namespace PoseBridge
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path));
             RenderTexture previous = RenderTexture.active;
-            _camera.targetTexture = target;
-            _camera.Render();
+#if UNITY_2022_2_OR_NEWER
+            // URP and HDRP do not support Camera.Render(); they render requests (the built-in pipeline does not).
+            var request = new UnityEngine.Rendering.RenderPipeline.StandardRequest { destination = target };
+            if (UnityEngine.Rendering.GraphicsSettings.currentRenderPipeline != null &&
+                UnityEngine.Rendering.RenderPipeline.SupportsRenderRequest(_camera, request))
+                UnityEngine.Rendering.RenderPipeline.SubmitRenderRequest(_camera, request);
+            else
+#endif
+            {
+                _camera.targetTexture = target;
+                _camera.Render();
+                _camera.targetTexture = _previousTarget;
+            }
             RenderTexture.active = target;
             pixels.ReadPixels(new Rect(0, 0, _width, _height), 0, 0);
             pixels.Apply();
-            _camera.targetTexture = null;
             RenderTexture.active = previous;
             File.WriteAllBytes(path, ImageConversion.EncodeToPNG(pixels));
         }

@@ -34,10 +34,11 @@ namespace PoseBridge
         [Tooltip("Output file; relative paths are resolved against the project folder (the player's working directory in builds).")]
         [SerializeField] string _outputPath = "ground_truth.txt";
 
-        [Tooltip("Start recording when Play mode starts and write every frame. Off: a script (CameraSweep) calls Begin/RecordFrame/End.")]
+        [Tooltip("Record from the first frame after this component is enabled (Play mode start) and write every frame; disabling closes the file. Off: a script (CameraSweep) calls Begin/RecordFrame/End.")]
         [SerializeField] bool _recordEveryFrame = true;
 
         GroundTruthWriter _writer;
+        bool _beginPending;
         readonly List<Transform> _transforms = new List<Transform>();
         string[] _keys = new string[0];
         float[] _positions = new float[0];
@@ -61,20 +62,29 @@ namespace PoseBridge
             _animator = GetComponentInChildren<Animator>();
         }
 
-        void Start()
+        void OnEnable()
         {
-            if (_recordEveryFrame && !IsRecording)
-                Begin(_outputPath);
+            // Begin in the first LateUpdate, not here: every Awake has run by then, so a CameraSweep that drives
+            // this recorder has turned RecordEveryFrame off before a file is opened. Enabling again after a
+            // disable (which closed the file) starts the file again.
+            _beginPending = true;
         }
 
         void LateUpdate()
         {
+            if (_beginPending)
+            {
+                _beginPending = false;
+                if (_recordEveryFrame && !IsRecording)
+                    Begin(_outputPath);
+            }
             if (_recordEveryFrame && IsRecording)
                 RecordFrame();
         }
 
         void OnDisable()
         {
+            _beginPending = false;
             End();
         }
 

@@ -5,8 +5,8 @@ namespace PoseBridge.Samples
     /// <summary>
     /// Sets up a scene for the live skeleton: put this on any GameObject of an empty scene and press Play.
     /// It adds a ground plane and a light if the scene has none, and puts <see cref="Show_Skeleton"/> on the
-    /// Main Camera (creating the camera if needed), connected to <c>pose-bridge serve</c> at the given URL —
-    /// or playing a txt recording when <see cref="_txtFile"/> is set.
+    /// Main Camera (creating the camera if needed) with its defaults: connected to <c>pose-bridge serve</c> at
+    /// <c>ws://127.0.0.1:8765/</c>. To play a txt recording instead, set that Show_Skeleton's Source to TxtFile.
     /// </summary>
     [AddComponentMenu("Pose Bridge/Samples/Live Skeleton Setup")]
     public sealed class LiveSkeletonSetup : MonoBehaviour
@@ -34,12 +34,16 @@ namespace PoseBridge.Samples
 
             if (_ground && GameObject.Find("Ground") == null)
             {
-                GameObject plane = GameObject.CreatePrimitive(PrimitiveType.Plane);
-                plane.name = "Ground";
+                GameObject plane = Primitives.Create(PrimitiveType.Plane, "Ground", keepCollider: true);
                 plane.transform.position = Vector3.zero; // the skeleton's hips are at y = 1 (Show_Skeleton's origin)
                 plane.GetComponent<Renderer>().material.color = new Color(0.35f, 0.36f, 0.38f);
             }
-            if (_light && FindObjectOfType<Light>() == null)
+#if UNITY_2023_1_OR_NEWER
+            Light existing = FindAnyObjectByType<Light>();
+#else
+            Light existing = FindObjectOfType<Light>();
+#endif
+            if (_light && existing == null)
             {
                 var sun = new GameObject("Directional Light");
                 Light light = sun.AddComponent<Light>();

@@ -34,6 +34,8 @@ namespace PoseBridge.Tests
                 t["bones"] = bones;
                 t["sides"] = Strings(hello.Sides);
                 t["angles"] = Strings(hello.Angles);
+                if (hello.HumanoidBones.Length > 0)
+                    t["humanoid_bones"] = Strings(hello.HumanoidBones);
                 return t;
             }
             var frame = message as FrameMessage;
@@ -50,6 +52,22 @@ namespace PoseBridge.Tests
                     foreach (KeyValuePair<string, double?> kv in frame.Angles)
                         angles[kv.Key] = kv.Value;
                     t["angles"] = angles;
+                }
+                if (frame.Humanoid != null)
+                {
+                    var rows = new List<object>();
+                    var hips = new List<object>();
+                    for (int i = 0; i < 3; i++)
+                        hips.Add((double)frame.Humanoid[i]);
+                    rows.Add(hips);
+                    for (int b = 3; b + 4 <= frame.Humanoid.Length; b += 4)
+                    {
+                        var q = new List<object>();
+                        for (int i = 0; i < 4; i++)
+                            q.Add((double)frame.Humanoid[b + i]);
+                        rows.Add(q);
+                    }
+                    t["humanoid"] = rows;
                 }
                 t["sent_ns"] = frame.SentNs;
                 return t;

@@ -1,0 +1,488 @@
+"""The humanoid solver: BlazePose world landmarks → hips position + one rotation per bone.
+
+One source of truth for every consumer (the Unity ``AvatarDriver``, the browser viewer, later VMC and
+BVH output): pure functions of the landmarks and a small state (held bones, filters), no I/O.
+
+Per frame, with the landmarks in Unity axes (MediaPipe world (x, y, z) → (x, −y, z)):
+
+- **Trunk**: the Hips frame from the hip line and the trunk's up direction (hip centre → shoulder
+  centre); the shoulders' frame likewise; the turn between the two is split equally between Spine and
+  Chest (see :mod:`bridge.humanoid.model` for why a forward bend belongs to the Hips).
+- **Head**: its frame from the ear line and the ears → eyes direction; the turn against the chest is
+  split equally between Neck and Head.
+- **Arms and legs** (swing from bone directions, twist from what carries it): each upper bone swings
+  from its rest direction to shoulder → elbow (hip → knee). Its twist comes from the elbow's (knee's)
+  bending plane — the forearm moves forward, the shin backwards, never the other way; when the limb is
+  almost straight (an elbow under 20°, fully below 8°) that plane is unreliable and the twist is blended towards
+  the one the hand (foot) shows: half of it for an arm, all of it for a leg (whose bending plane is
+  trusted only from 45°, below 15° not at all: BlazePose's knee depth is noisy). The lower bone swings to
+  elbow → wrist (knee → ankle) and carries the roll of the hand (the turn of the foot) about it; hands
+  and feet then swing only (wrist flexion and deviation; foot pitch and roll). Hand frame: wrist,
+  index, pinky; foot frame: heel, foot index, ankle.
+- **Limits** (:data:`bridge.humanoid.model.LIMITS`): every local rotation is clamped into its range; an
+  elbow or knee never bends backwards.
+- **Unseen bones**: a bone whose landmarks are not all visible (visibility below ``min_visibility``,
+  or not finite) keeps its last rotation for ``hold`` seconds, then eases to rest (identity) over
+  ``ease`` seconds. Bones are relative to their parents, so a held forearm still follows its upper arm.
+  Before the first frame with a person the solver has no pose (``None``); after it, always one.
+- **Root**: in place (hips at the origin) unless ``root_motion`` is on; then the hips move by the
+  approximate camera-space displacement from :mod:`bridge.humanoid.root` since the first frame seen.
+- **Smoothing** (optional): One Euro on the rotations and the hips position (:mod:`.filters`).
+
+Time is the frames' ``t`` (seconds): a ``t`` that goes backwards (a loop or a seek) resets the state.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from ..frame import PoseFrame
+from ..skeleton import INDEX
+from . import quat
+from .filters import RotationFilter, RotationSmoothing
+from .limits import clamp
+from .model import (
+    BONE_INDEX,
+    BONES,
+    DEG,
+    FOOT_FORWARD,
+    FOOT_UP,
+    HAND_ACROSS,
+    HAND_FORWARD,
+    HEAD_AXIS,
+    HEAD_FORWARD,
+    HIPS_AXIS,
+    LIMITS,
+    PARENT,
+    TORSO_UP,
+    X,
+    Y,
+    Z,
+)
+from .root import DEFAULT_FOV_Y_DEG, camera_position
+
+Array = npt.NDArray[np.float64]
+F32 = npt.NDArray[np.float32]
+
+#: Values on the wire per frame: hips position (3) + one (x, y, z, w) per bone.
+VALUES_PER_FRAME: Final[int] = 3 + 4 * len(BONES)
+
+
+@dataclass(frozen=True, slots=True)
+class HumanoidPose:
+    """A solved pose: ``hips`` (3,) position in meters, ``rotations`` (N, 4) as (x, y, z, w), read-only float32.
+
+    Rotations are in :data:`BONES` order: Hips relative to the stream's space, the others relative to
+    their parents (see :mod:`bridge.humanoid.model`). Raises ``ValueError`` for wrong shapes or
+    non-finite values.
+    """
+
+    hips: F32
+    rotations: F32
+
+    def __post_init__(self) -> None:
+        hips = np.array(self.hips, dtype=np.float32).reshape(-1)
+        rot = np.array(self.rotations, dtype=np.float32)
+        if hips.shape != (3,) or rot.ndim != 2 or rot.shape[1] != 4:
+            raise ValueError(f"a humanoid pose needs hips (3,) and rotations (N, 4), got {hips.shape}, {rot.shape}")
+        if not (np.isfinite(hips).all() and np.isfinite(rot).all()):
+            raise ValueError("a humanoid pose must be finite")
+        hips.flags.writeable = False
+        rot.flags.writeable = False
+        object.__setattr__(self, "hips", hips)
+        object.__setattr__(self, "rotations", rot)
+
+    def values(self) -> F32:
+        """The flat float32 array the wire carries: hips x, y, z, then x, y, z, w per bone."""
+        return np.concatenate((self.hips, self.rotations.reshape(-1)))
+
+    @classmethod
+    def from_values(cls, values: npt.ArrayLike) -> HumanoidPose:
+        """The inverse of :meth:`values`. Raises ``ValueError`` unless the length is 3 + 4·N."""
+        v = np.asarray(values, dtype=np.float32).reshape(-1)
+        if v.size < 3 or (v.size - 3) % 4:
+            raise ValueError(f"humanoid values must be 3 + 4·N floats, got {v.size}")
+        return cls(v[:3], v[3:].reshape(-1, 4))
+
+    def rotation(self, bone: str) -> Array:
+        """The rotation of ``bone`` (a :data:`BONES` name) as float64 (x, y, z, w)."""
+        return self.rotations[BONE_INDEX[bone]].astype(np.float64)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HumanoidPose):
+            return NotImplemented
+        return bool(np.array_equal(self.hips, other.hips) and np.array_equal(self.rotations, other.rotations))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class SolverOptions:
+    """Settings of :class:`HumanoidSolver`.
+
+    - ``min_visibility``: a landmark below this MediaPipe visibility is not used (default 0.5, as
+      ``--angles`` and MediaPipe's drawing).
+    - ``hold``, ``ease``: seconds an unseen bone keeps its last rotation, then takes to return to rest.
+    - ``limits``: clamp local rotations into :data:`bridge.humanoid.model.LIMITS` (default on).
+    - ``smoothing``: One Euro parameters for the rotations and hips position, or ``None`` (default: off).
+    - ``root_motion``: move the hips with the approximate root motion from image landmarks (default: in place).
+    - ``fov_y_deg``: the camera's assumed vertical field of view, for root motion.
+    """
+
+    min_visibility: float = 0.5
+    hold: float = 0.5
+    ease: float = 1.0
+    limits: bool = True
+    smoothing: RotationSmoothing | None = None
+    root_motion: bool = False
+    fov_y_deg: float = DEFAULT_FOV_Y_DEG
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_visibility <= 1.0:
+            raise ValueError(f"min_visibility must be in [0, 1], got {self.min_visibility}")
+        if not (self.hold >= 0 and self.ease > 0 and math.isfinite(self.hold) and math.isfinite(self.ease)):
+            raise ValueError(f"hold must be >= 0 and ease > 0 seconds, got {self.hold}, {self.ease}")
+        if not 1.0 <= self.fov_y_deg <= 170.0:
+            raise ValueError(f"fov_y_deg must be in [1, 170], got {self.fov_y_deg}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Limb:
+    side: str
+    upper: int
+    lower: int
+    end: int
+    a: int  # landmark at the upper bone's joint (shoulder / hip)
+    b: int  # elbow / knee
+    c: int  # wrist / ankle
+    rest: Array  # rest direction of the limb
+    axis: Array  # twist axis (components of the limits)
+    bend: Array  # where the lower bone goes when the joint bends (perpendicular to rest)
+    share: float  # part of the end's turn the upper bone takes when the limb is straight
+    blend: tuple[float, float]  # bend angles (radians) between which the twist moves from the end's to the plane's
+    end_frame: Callable[[Array], Array | None]
+    end_landmarks: tuple[int, ...]
+
+
+def _smoothstep(lo: float, hi: float, x: float) -> float:
+    t = min(1.0, max(0.0, (x - lo) / (hi - lo)))
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _wrap(a: float) -> float:
+    return (a + math.pi) % (2.0 * math.pi) - math.pi
+
+
+# An elbow's bending plane is clear from about 20° of bend; BlazePose's knees carry more depth noise and
+# a standing person's "bent" knee is often noise, so a leg trusts its foot up to 45°.
+_ARM_BLEND: Final = (8.0 * DEG, 20.0 * DEG)
+_LEG_BLEND: Final = (15.0 * DEG, 45.0 * DEG)
+
+
+def _hinge_reading(plane: float, twist_range: tuple[float, float]) -> float:
+    """The upper bone's twist that puts the joint's bend in its plane, read forwards or backwards.
+
+    ``plane`` twists the upper bone so that the joint bends the right way. When that twist is outside
+    the bone's range and the half turn from it is not, the joint is really bent the wrong way (an
+    elbow or knee pushed backwards): the half turn is taken, and the lower bone's limit then straightens
+    the joint instead of bending it sideways.
+    """
+    lo, hi = twist_range[0] * DEG, twist_range[1] * DEG
+
+    def outside(a: float) -> float:
+        return max(lo - a, a - hi, 0.0)
+
+    flipped = _wrap(plane + math.pi)
+    return flipped if outside(flipped) < outside(plane) else plane
+
+
+@dataclass
+class _State:
+    seen: list[Array | None] = field(default_factory=lambda: [None] * len(BONES))
+    seen_t: list[float] = field(default_factory=lambda: [0.0] * len(BONES))
+    twist: dict[str, float] = field(default_factory=dict)  # last upper-bone / lower-bone twists per limb
+    t: float | None = None
+    anchor: Array | None = None  # camera-space hips at the first frame (root motion)
+    root: Array = field(default_factory=lambda: np.zeros(3))
+    started: bool = False
+
+
+class HumanoidSolver:
+    """Solves one stream, frame by frame (it keeps state: use one instance per stream, frames in time order).
+
+    ``solve()`` works on landmark blocks; calling the solver on a :class:`~bridge.frame.PoseFrame` is the
+    frame transform ``serve --avatar`` uses. After a call, :attr:`seen` names the bones solved from
+    this frame's landmarks and :attr:`clamped` those a limit moved.
+    """
+
+    def __init__(self, options: SolverOptions | None = None, *, aspect: float | None = None) -> None:
+        self.options = options or SolverOptions()
+        self.aspect = aspect
+        self._filter = RotationFilter(self.options.smoothing) if self.options.smoothing else None
+        self.seen: frozenset[str] = frozenset()
+        self.clamped: frozenset[str] = frozenset()
+        self._limbs = tuple(self._make_limbs())
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything: the next frame starts afresh (no held bones, no filter history, new root anchor)."""
+        self._s = _State()
+        if self._filter is not None:
+            self._filter.reset()
+
+    # ------------------------------------------------------------------ frame transform
+
+    def __call__(self, frame: PoseFrame) -> PoseFrame:
+        """``frame`` with ``humanoid`` set from its world (and, for root motion, image) landmarks."""
+        pose = self.solve(frame.world, frame.t, image=frame.image)
+        return frame.replace(humanoid=pose)
+
+    # ------------------------------------------------------------------ solving
+
+    def solve(
+        self, world: npt.ArrayLike | None, t: float, *, image: npt.ArrayLike | None = None
+    ) -> HumanoidPose | None:
+        """The pose for one frame, or ``None`` before any person was seen.
+
+        ``world``: the (33, 5) MediaPipe world block, or ``None`` when nobody is detected (every bone is
+        then unseen: held, then eased to rest). ``t``: the frame's time in seconds. ``image``: the image
+        block, used only for root motion (with :attr:`aspect`, width / height; 1 when unknown).
+        Raises ``ValueError`` when a block does not have shape (33, 5).
+        """
+        s = self._s
+        if s.t is not None and t < s.t:
+            self.reset()
+            s = self._s
+        s.t = t
+        p, ok = self._points(world)
+        if not ok.any() and not s.started:
+            self.seen = self.clamped = frozenset()
+            return None
+        s.started = True
+        local = np.tile(quat.IDENTITY, (len(BONES), 1))
+        world_rot = np.tile(quat.IDENTITY, (len(BONES), 1))
+        seen: set[str] = set()
+        clamped: set[str] = set()
+
+        def put(bone: str, value: Array | None, observed: bool = True) -> Array:
+            """Store the bone's local rotation (``None``: unseen → held/eased); returns its world rotation.
+
+            ``observed`` False: a bone the landmarks never show (Shoulders, Toes), not counted as seen.
+            """
+            i = BONE_INDEX[bone]
+            if value is not None and self.options.limits and bone in LIMITS:
+                value, moved = clamp(LIMITS[bone], value)
+                if moved:
+                    clamped.add(bone)
+            if value is not None:
+                value = quat.normalize(value)
+                s.seen[i], s.seen_t[i] = value, t
+                if observed:
+                    seen.add(bone)
+            local[i] = self._held(i, t) if value is None else value
+            parent = _PARENT_OF[i]
+            world_rot[i] = local[i] if parent < 0 else quat.mul(world_rot[parent], local[i])
+            return world_rot[i]
+
+        def vis(*idx: int) -> bool:
+            return bool(ok[list(idx)].all())
+
+        # trunk
+        hips = chest = None
+        if vis(*_TORSO):
+            lsh, rsh, lhip, rhip = (p[i] for i in _TORSO)
+            up = (lsh + rsh) / 2 - (lhip + rhip) / 2
+            hips = quat.frame(rhip - lhip, up, HIPS_AXIS, TORSO_UP)
+            chest = quat.frame(rsh - lsh, up, HIPS_AXIS, TORSO_UP)
+        w_hips = put("Hips", hips)
+        if hips is not None and chest is not None:
+            half = quat.power(quat.mul(quat.conj(w_hips), chest), 0.5)
+            put("Spine", half)
+            w_chest = put("Chest", half)
+        else:
+            put("Spine", None)
+            w_chest = put("Chest", None)
+
+        # head
+        head = None
+        if vis(INDEX["left_ear"], INDEX["right_ear"], INDEX["left_eye"], INDEX["right_eye"]):
+            ears = (p[INDEX["left_ear"]] + p[INDEX["right_ear"]]) / 2
+            eyes = (p[INDEX["left_eye"]] + p[INDEX["right_eye"]]) / 2
+            head = quat.frame(p[INDEX["right_ear"]] - p[INDEX["left_ear"]], eyes - ears, HEAD_AXIS, HEAD_FORWARD)
+        if head is not None:
+            half = quat.power(quat.mul(quat.conj(w_chest), head), 0.5)
+            put("Neck", half)
+            put("Head", half)
+        else:
+            put("Neck", None)
+            put("Head", None)
+
+        # limbs
+        for limb in self._limbs:
+            cap = limb.side.capitalize()
+            top = "Shoulder" if limb.end == BONE_INDEX[f"{cap}Hand"] else None
+            parent_world = put(f"{cap}Shoulder", quat.IDENTITY, False) if top else w_hips
+            self._solve_limb(limb, p, ok, parent_world, put)
+            if not top:
+                put(f"{cap}Toes", quat.IDENTITY, False)
+
+        # root
+        hips_pos = np.zeros(3)
+        if self.options.root_motion:
+            cam = None
+            if world is not None and image is not None and hips is not None:
+                cam = camera_position(
+                    image, world, aspect=self.aspect or 1.0, fov_y_deg=self.options.fov_y_deg,
+                    min_visibility=self.options.min_visibility,
+                )  # fmt: skip
+            if cam is not None:
+                if s.anchor is None:
+                    s.anchor = cam
+                s.root = cam - s.anchor
+            hips_pos = s.root.copy()
+
+        if self._filter is not None:
+            local, hips_pos = self._filter(local, hips_pos, t)
+        self.seen, self.clamped = frozenset(seen), frozenset(clamped)
+        return HumanoidPose(hips_pos.astype(np.float32), local.astype(np.float32))
+
+    def _held(self, i: int, t: float) -> Array:
+        last = self._s.seen[i]
+        if last is None:
+            return quat.IDENTITY.copy()
+        age = t - self._s.seen_t[i]
+        if age <= self.options.hold:
+            return last
+        k = min(1.0, (age - self.options.hold) / self.options.ease)
+        return quat.slerp(last, quat.IDENTITY, k)
+
+    def _points(self, world: npt.ArrayLike | None) -> tuple[Array, npt.NDArray[np.bool_]]:
+        if world is None:
+            return np.zeros((33, 3)), np.zeros(33, dtype=bool)
+        block = np.asarray(world, dtype=np.float64)
+        if block.shape != (33, 5):
+            raise ValueError(f"world block must have shape (33, 5), got {block.shape}")
+        p = block[:, :3] * np.array([1.0, -1.0, 1.0])
+        ok = np.isfinite(p).all(axis=1) & (block[:, 3] >= self.options.min_visibility)
+        return p, ok
+
+    # ------------------------------------------------------------------ limbs
+
+    def _make_limbs(self) -> list[_Limb]:
+        limbs = []
+        for side in ("left", "right"):
+            cap = side.capitalize()
+            sign = -1.0 if side == "left" else 1.0
+            wrist, index, pinky = INDEX[f"{side}_wrist"], INDEX[f"{side}_index"], INDEX[f"{side}_pinky"]
+            heel, toe, ankle = INDEX[f"{side}_heel"], INDEX[f"{side}_foot_index"], INDEX[f"{side}_ankle"]
+            forward = HAND_FORWARD[side]
+
+            def hand(p: Array, w: int = wrist, i: int = index, k: int = pinky, fw: Array = forward) -> Array | None:
+                return quat.frame((p[i] + p[k]) / 2 - p[w], p[i] - p[k], fw, HAND_ACROSS)
+
+            def foot(p: Array, heel: int = heel, toe: int = toe, ankle: int = ankle) -> Array | None:
+                return quat.frame(p[toe] - p[heel], p[ankle] - p[heel], FOOT_FORWARD, FOOT_UP)
+
+            arm = _Limb(
+                side=side,
+                upper=BONE_INDEX[f"{cap}UpperArm"],
+                lower=BONE_INDEX[f"{cap}LowerArm"],
+                end=BONE_INDEX[f"{cap}Hand"],
+                a=INDEX[f"{side}_shoulder"],
+                b=INDEX[f"{side}_elbow"],
+                c=wrist,
+                rest=sign * X,
+                axis=X,
+                bend=Z,
+                share=0.5,
+                blend=_ARM_BLEND,
+                end_frame=hand,
+                end_landmarks=(wrist, index, pinky),
+            )
+            leg = _Limb(
+                side=side,
+                upper=BONE_INDEX[f"{cap}UpperLeg"],
+                lower=BONE_INDEX[f"{cap}LowerLeg"],
+                end=BONE_INDEX[f"{cap}Foot"],
+                a=INDEX[f"{side}_hip"],
+                b=INDEX[f"{side}_knee"],
+                c=ankle,
+                rest=-Y,
+                axis=Y,
+                bend=-Z,
+                share=1.0,
+                blend=_LEG_BLEND,
+                end_frame=foot,
+                end_landmarks=(ankle, heel, toe),
+            )
+            limbs += [arm, leg]
+        return limbs
+
+    def _solve_limb(
+        self,
+        limb: _Limb,
+        p: Array,
+        ok: npt.NDArray[np.bool_],
+        parent_world: Array,
+        put: Callable[..., Array],
+    ) -> None:
+        s = self._s
+        key = BONES[limb.upper]
+        end_obs = limb.end_frame(p) if ok[list(limb.end_landmarks)].all() else None
+        # upper bone: swing to the limb's direction, twist from the bending plane or the end's turn
+        upper = None
+        if ok[limb.a] and ok[limb.b]:
+            d1 = p[limb.b] - p[limb.a]
+            swing = quat.from_two_vectors(limb.rest, quat.rotate(quat.conj(parent_world), d1))
+            frame0 = quat.mul(parent_world, swing)
+            fallback = s.twist.get(key, 0.0)
+            if end_obs is not None:
+                _, turn = quat.swing_twist(quat.mul(quat.conj(frame0), end_obs), limb.axis)
+                fallback = limb.share * turn
+            sigma = fallback
+            if ok[limb.c]:
+                d2 = p[limb.c] - p[limb.b]
+                v = quat.rotate(quat.conj(frame0), d2)
+                v_perp = v - float(v @ limb.axis) * limb.axis
+                n1, n2 = quat.norm(d1), quat.norm(d2)
+                if n1 > 1e-9 and n2 > 1e-9 and quat.norm(v_perp) > 1e-9 * n2:
+                    bend = math.acos(max(-1.0, min(1.0, float(d1 @ d2) / (n1 * n2))))
+                    w = _smoothstep(limb.blend[0], limb.blend[1], bend)
+                    plane = quat.signed_angle(limb.bend, v_perp, limb.axis)
+                    if self.options.limits:
+                        plane = _hinge_reading(plane, LIMITS[key].ranges[int(np.argmax(limb.axis))])
+                    sigma = fallback + w * _wrap(plane - fallback)
+            upper = quat.mul(swing, quat.from_axis_angle(limb.axis, sigma))
+        w_upper = put(key, upper)
+        if upper is not None:
+            s.twist[key] = quat.swing_twist(self._s.seen[limb.upper], limb.axis)[1]  # type: ignore[arg-type]
+        # lower bone: swing to its direction, roll of the end about it
+        lower = None
+        lkey = BONES[limb.lower]
+        if ok[limb.b] and ok[limb.c]:
+            d2 = p[limb.c] - p[limb.b]
+            swing = quat.from_two_vectors(limb.rest, quat.rotate(quat.conj(w_upper), d2))
+            roll = s.twist.get(lkey, 0.0)
+            if end_obs is not None:
+                _, roll = quat.swing_twist(quat.mul(quat.conj(quat.mul(w_upper, swing)), end_obs), limb.axis)
+            lower = quat.mul(swing, quat.from_axis_angle(limb.axis, roll))
+        w_lower = put(lkey, lower)
+        if lower is not None:
+            s.twist[lkey] = quat.swing_twist(self._s.seen[limb.lower], limb.axis)[1]  # type: ignore[arg-type]
+        # end bone (hand / foot): what is left of its observed frame; limits remove any twist
+        put(BONES[limb.end], None if end_obs is None else quat.mul(quat.conj(w_lower), end_obs))
+
+
+_PARENT_OF: Final = PARENT
+_TORSO: Final = tuple(INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+
+
+def transform_for(options: SolverOptions, *, aspect: float | None = None) -> Callable[[PoseFrame], PoseFrame]:
+    """A frame transform (for ``serve``/``extract``) that adds ``humanoid`` to every frame."""
+    return HumanoidSolver(options, aspect=aspect)

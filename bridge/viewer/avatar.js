@@ -1,0 +1,189 @@
+// pose-bridge viewer: the avatar view. A simple humanoid — one box per bone — posed by the rotations the server's
+// humanoid solver sends in `frame.humanoid` (pose-bridge serve --avatar), drawn beside the skeleton so the solver
+// can be seen without Unity. No libraries.
+//
+// The pose (protocol/SPEC.md §4a) is in Unity's axes (x right, y up, z forward; T-pose = identity): the Hips
+// rotation is relative to the camera's space, every other rotation to its parent. The standard skeleton below is
+// bridge/humanoid/model.py's REST_JOINTS and REST_TIPS (the browser test checks this forward kinematics against
+// the Python one). The viewer's axes are Unity's with z flipped: (X, Y, Z) = (x, y, -z).
+"use strict";
+
+(function () {
+  // bone -> [parent, joint position in the T-pose (Unity axes, meters, from the hip centre)]
+  const REST = {
+    Hips: [null, [0, 0, 0]],
+    Spine: ["Hips", [0, 0.1, 0]],
+    Chest: ["Spine", [0, 0.25, 0]],
+    Neck: ["Chest", [0, 0.5, 0]],
+    Head: ["Neck", [0, 0.6, 0]],
+    LeftShoulder: ["Chest", [-0.03, 0.46, 0]],
+    LeftUpperArm: ["LeftShoulder", [-0.18, 0.5, 0]],
+    LeftLowerArm: ["LeftUpperArm", [-0.46, 0.5, 0]],
+    LeftHand: ["LeftLowerArm", [-0.71, 0.5, 0]],
+    RightShoulder: ["Chest", [0.03, 0.46, 0]],
+    RightUpperArm: ["RightShoulder", [0.18, 0.5, 0]],
+    RightLowerArm: ["RightUpperArm", [0.46, 0.5, 0]],
+    RightHand: ["RightLowerArm", [0.71, 0.5, 0]],
+    LeftUpperLeg: ["Hips", [-0.1, 0, 0]],
+    LeftLowerLeg: ["LeftUpperLeg", [-0.1, -0.42, 0]],
+    LeftFoot: ["LeftLowerLeg", [-0.1, -0.82, 0]],
+    LeftToes: ["LeftFoot", [-0.1, -0.87, 0.13]],
+    RightUpperLeg: ["Hips", [0.1, 0, 0]],
+    RightLowerLeg: ["RightUpperLeg", [0.1, -0.42, 0]],
+    RightFoot: ["RightLowerLeg", [0.1, -0.82, 0]],
+    RightToes: ["RightFoot", [0.1, -0.87, 0.13]],
+  };
+  // where a bone's box ends: its child joint, or a tip (relative to the joint); [width, depth] of the box
+  const SHAPE = {
+    Hips: ["Spine", [0.26, 0.16]],
+    Spine: ["Chest", [0.24, 0.15]],
+    Chest: ["Neck", [0.3, 0.17]],
+    Neck: ["Head", [0.07, 0.07]],
+    Head: [[0, 0.2, 0.02], [0.15, 0.18]],
+    LeftShoulder: ["LeftUpperArm", [0.07, 0.07]],
+    LeftUpperArm: ["LeftLowerArm", [0.08, 0.09]],
+    LeftLowerArm: ["LeftHand", [0.06, 0.07]],
+    LeftHand: [[-0.17, 0, 0], [0.03, 0.09]],
+    RightShoulder: ["RightUpperArm", [0.07, 0.07]],
+    RightUpperArm: ["RightLowerArm", [0.08, 0.09]],
+    RightLowerArm: ["RightHand", [0.06, 0.07]],
+    RightHand: [[0.17, 0, 0], [0.03, 0.09]],
+    LeftUpperLeg: ["LeftLowerLeg", [0.12, 0.12]],
+    LeftLowerLeg: ["LeftFoot", [0.09, 0.1]],
+    LeftFoot: ["LeftToes", [0.09, 0.05]],
+    LeftToes: [[0, 0, 0.07], [0.09, 0.03]],
+    RightUpperLeg: ["RightLowerLeg", [0.12, 0.12]],
+    RightLowerLeg: ["RightFoot", [0.09, 0.1]],
+    RightFoot: ["RightToes", [0.09, 0.05]],
+    RightToes: [[0, 0, 0.07], [0.09, 0.03]],
+  };
+  const COLORS = { left: [255, 140, 26], right: [26, 163, 255], center: [200, 200, 200] };
+  const LIGHT = norm([-0.4, 0.8, 0.45]); // view space, from above and in front
+  const HIPS_HEIGHT = 0.89;
+
+  function norm(a) {
+    const l = Math.hypot(a[0], a[1], a[2]) || 1;
+    return [a[0] / l, a[1] / l, a[2] / l];
+  }
+  const sub = (a, b) => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+  const add = (a, b) => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+  const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  const dot = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+
+  // quaternions [x, y, z, w], Unity's (Hamilton) product: mul(a, b) rotates by b, then by a
+  function mul(a, b) {
+    return [
+      a[3] * b[0] + a[0] * b[3] + a[1] * b[2] - a[2] * b[1],
+      a[3] * b[1] - a[0] * b[2] + a[1] * b[3] + a[2] * b[0],
+      a[3] * b[2] + a[0] * b[1] - a[1] * b[0] + a[2] * b[3],
+      a[3] * b[3] - a[0] * b[0] - a[1] * b[1] - a[2] * b[2],
+    ];
+  }
+  function rotate(q, v) {
+    const u = [q[0], q[1], q[2]];
+    const t = cross(u, v).map((c) => 2 * c);
+    return add(add(v, t.map((c) => c * q[3])), cross(u, t));
+  }
+  function unit(q) {
+    const l = Math.hypot(q[0], q[1], q[2], q[3]);
+    return l > 1e-9 && Number.isFinite(l) ? q.map((c) => c / l) : [0, 0, 0, 1];
+  }
+
+  // The avatar for a stream whose hello lists `bones` (hello.humanoid_bones).
+  function create(bones) {
+    const A = {
+      bones: bones.slice(),
+      offset: [1.2, 0, 0], // view space: beside the skeleton
+      world: {}, // bone -> world rotation (Unity axes)
+      unityJoints: {}, // bone -> joint position (Unity axes, hips displacement included, no offset)
+      posed: false,
+      draws: 0,
+    };
+
+    // Forward kinematics of one frame's humanoid ([[hx, hy, hz], [x, y, z, w] per bone]).
+    A.update = function (humanoid) {
+      if (!Array.isArray(humanoid) || humanoid.length !== A.bones.length + 1) return false;
+      const local = {};
+      A.bones.forEach((b, i) => (local[b] = unit(humanoid[i + 1])));
+      const world = {};
+      const joints = {};
+      const order = Object.keys(REST); // parents first
+      for (const b of order) {
+        const [parent, rest] = REST[b];
+        const q = local[b] || [0, 0, 0, 1];
+        if (parent === null) {
+          world[b] = q;
+          joints[b] = humanoid[0].slice(0, 3);
+        } else {
+          world[b] = mul(world[parent], q);
+          joints[b] = add(joints[parent], rotate(world[parent], sub(rest, REST[parent][1])));
+        }
+      }
+      A.world = world;
+      A.unityJoints = joints;
+      A.posed = true;
+      return true;
+    };
+
+    // One box per bone, faces sorted far to near and shaded by a fixed light. `v` gives the viewer's camera
+    // and projection: {ctx, cam, project(cam, p), near}.
+    A.draw = function (v, floorY, detected) {
+      if (!A.posed) return;
+      // standing on the viewer's floor (the hips 0.89 m above the soles, as in the standard skeleton)
+      const toView = (p) => [p[0] + A.offset[0], p[1] + floorY + HIPS_HEIGHT, -p[2] + A.offset[2]];
+      const faces = [];
+      for (const b of Object.keys(SHAPE)) {
+        const [end, [w, d]] = SHAPE[b];
+        const restJoint = REST[b][1];
+        const restEnd = typeof end === "string" ? REST[end][1] : add(restJoint, end);
+        const axis = sub(restEnd, restJoint);
+        const len = Math.hypot(axis[0], axis[1], axis[2]);
+        if (len < 1e-6) continue;
+        const along = axis.map((c) => c / len);
+        // cross-section axes in the T-pose: a limb along x is wide in z, one along y or z is wide in x
+        const widthDir = Math.abs(along[0]) > 0.7 ? [0, 0, 1] : [1, 0, 0];
+        const depthDir = norm(cross(along, widthDir));
+        const corners = [];
+        for (const s of [0, 1])
+          for (const i of [-1, 1])
+            for (const j of [-1, 1]) {
+              const c = add(add(along.map((x) => x * s * len), widthDir.map((x) => (x * i * w) / 2)), depthDir.map((x) => (x * j * d) / 2));
+              corners.push(toView(add(A.unityJoints[b], rotate(A.world[b], c))));
+            }
+        const side = b.startsWith("Left") ? "left" : b.startsWith("Right") ? "right" : "center";
+        // corner index = s*4 + i*2 + j (i, j in {0, 1}); the six faces of the box
+        for (const f of [[0, 1, 3, 2], [4, 6, 7, 5], [0, 4, 5, 1], [2, 3, 7, 6], [0, 2, 6, 4], [1, 5, 7, 3]]) {
+          const p = f.map((k) => corners[k]);
+          const n = norm(cross(sub(p[1], p[0]), sub(p[3], p[0])));
+          const centre = p.reduce((a, q) => add(a, q), [0, 0, 0]).map((c) => c / 4);
+          // the corners wind outwards in Unity's axes; the view's z flip turns `n` inwards: a face whose inward
+          // normal points at the camera is a back face
+          if (dot(n, sub(v.cam.eye, centre)) >= 0) continue;
+          faces.push({ p, n, side, depth: dot(sub(centre, v.cam.eye), v.cam.f) });
+        }
+      }
+      faces.sort((a, b) => b.depth - a.depth);
+      const ctx = v.ctx;
+      ctx.lineWidth = 0.6;
+      for (const face of faces) {
+        if (face.p.some((p) => dot(sub(p, v.cam.eye), v.cam.f) <= v.near)) continue;
+        const s = face.p.map((p) => v.project(v.cam, p));
+        const shade = 0.45 + 0.55 * Math.max(0, -dot(face.n, LIGHT)); // -n: the outward normal
+        const base = detected ? COLORS[face.side] : [120, 120, 120];
+        const c = base.map((x) => Math.round(x * shade));
+        ctx.fillStyle = `rgba(${c[0]},${c[1]},${c[2]},${detected ? 0.95 : 0.4})`;
+        ctx.strokeStyle = "rgba(10,12,16,0.5)";
+        ctx.beginPath();
+        ctx.moveTo(s[0].x, s[0].y);
+        for (let k = 1; k < 4; k++) ctx.lineTo(s[k].x, s[k].y);
+        ctx.closePath();
+        ctx.fill();
+        ctx.stroke();
+      }
+      A.draws += 1;
+    };
+    return A;
+  }
+
+  window.PoseAvatar = { create, REST };
+})();
