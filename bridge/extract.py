@@ -159,8 +159,9 @@ def writer_for(
     fmt: str | None = None,
     coords: str | None = None,
     angles: Sequence[str] = (),
+    max_people: int = 1,
 ) -> RecordingWriter:
-    """A writer for ``out`` with the source's metadata (JSONL header: fps and source).
+    """A writer for ``out`` with the source's metadata (JSONL header: fps, source, max_people).
 
     ``coords``: ``world``/``image`` (one set), ``both``, or ``None`` — world
     for txt, both for JSONL/CSV.
@@ -176,7 +177,7 @@ def writer_for(
         "height": info.height,
         "frames": info.frames,
     }
-    return open_writer(out, kind, coords=sets, fps=info.fps, source=source, angles=angles)
+    return open_writer(out, kind, coords=sets, fps=info.fps, source=source, angles=angles, max_people=max_people)
 
 
 def extract_to_file(
@@ -216,7 +217,7 @@ async def _extract(
     async with extract_frames(video, options, transforms) as extraction:
         await extraction.prepare()
         info = extraction.info
-        writer = writer_for(out, info, fmt, coords, angles)
+        writer = writer_for(out, info, fmt, coords, angles, max_people=options.num_poses if options else 1)
         bar = None
         if progress:
             from tqdm import tqdm

@@ -57,6 +57,7 @@ class Person:
       z away from the camera); ``None`` when it cannot be estimated. An estimate from image
       position, torso size and the camera's field of view (:func:`bridge.pose.roots.root_position`).
     - ``angles``: this person's joint angles (as :class:`PoseFrame`'s), or ``None``.
+    - ``humanoid``: this person's solved humanoid pose (``--avatar``), or ``None``.
     """
 
     id: int
@@ -64,6 +65,7 @@ class Person:
     world: Block | None = None
     root: tuple[float, float, float] | None = None
     angles: Mapping[str, float | None] | None = field(default=None)
+    humanoid: HumanoidPose | None = None
 
     def __post_init__(self) -> None:
         if self.image is not None:
@@ -88,6 +90,7 @@ class Person:
             and _block_eq(self.world, other.world)
             and self.root == other.root
             and _angles_eq(self.angles, other.angles)
+            and bool(self.humanoid == other.humanoid)
         )
 
     __hash__ = None  # type: ignore[assignment]

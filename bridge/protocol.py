@@ -35,7 +35,7 @@ import numpy as np
 
 from . import __version__, skeleton
 from .errors import LocalProtocolError, RemoteProtocolError
-from .frame import BLOCK_SHAPE, Block, PoseFrame
+from .frame import BLOCK_SHAPE, Block, Person, PoseFrame
 from .humanoid.solver import HumanoidPose
 
 PROTOCOL_VERSION = 1
@@ -100,6 +100,8 @@ class Hello:
     angles: tuple[str, ...] = ()
     #: Bones (Unity ``HumanBodyBones`` names) of the frames' ``humanoid``, in order; empty when frames carry none.
     humanoid_bones: tuple[str, ...] = ()
+    #: How many people the stream tracks (``--max-people``); above 1, frames carry ``people``. Sent only above 1.
+    max_people: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +277,49 @@ def _humanoid_json(pose: HumanoidPose) -> str:
     return "[" + ",".join("[" + ",".join(f"{v:.9g}" for v in row) + "]" for row in rows) + "]"
 
 
+def _root_wire(person: Person) -> list[float] | None:
+    root = person.root
+    if root is None or not all(math.isfinite(v) for v in root):
+        return None
+    return [float(v) for v in root]
+
+
+def _people_msgpack(frame: PoseFrame) -> list[dict[str, Any]]:
+    out = []
+    for person in frame.people:
+        item: dict[str, Any] = {
+            "id": person.id,
+            "image": _block_bytes(person.image),
+            "world": _block_bytes(person.world),
+            "root": _root_wire(person),
+        }
+        if person.angles is not None:
+            item["angles"] = {k: (None if v is None else float(v)) for k, v in person.angles.items()}
+        if person.humanoid is not None:
+            item["humanoid"] = _humanoid_bytes(person.humanoid)
+        out.append(item)
+    return out
+
+
+def _people_json(frame: PoseFrame) -> str:
+    items = []
+    for person in frame.people:
+        parts = [
+            f'"id":{int(person.id)}',
+            '"image":' + _block_json(person.image),
+            '"world":' + _block_json(person.world),
+            '"root":' + _json_value(_root_wire(person)),
+        ]
+        if person.angles is not None:
+            parts.append(
+                '"angles":' + _json_value({k: (None if v is None else float(v)) for k, v in person.angles.items()})
+            )
+        if person.humanoid is not None:
+            parts.append('"humanoid":' + _humanoid_json(person.humanoid))
+        items.append("{" + ",".join(parts) + "}")
+    return "[" + ",".join(items) + "]"
+
+
 def message_items(message: Message) -> list[tuple[str, Any]]:
     """The message as ordered (key, value) pairs, landmark blocks excluded.
 
@@ -307,6 +352,7 @@ def message_items(message: Message) -> list[tuple[str, Any]]:
             ("sides", list(message.sides)),
             ("angles", list(message.angles)),
             *([("humanoid_bones", list(message.humanoid_bones))] if message.humanoid_bones else []),
+            *([("max_people", message.max_people)] if message.max_people != 1 else []),
         ]
     if isinstance(message, End):
         return [("type", "end"), ("frames", message.frames), ("reason", message.reason)]
@@ -400,7 +446,7 @@ def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
     Raises :class:`LocalProtocolError` when a value cannot be encoded (a negative
     ``captured_ns``, non-finite landmarks in JSON).
     """
-    if fmt is WireFormat.MSGPACK and frame.angles is None:
+    if fmt is WireFormat.MSGPACK and frame.angles is None and not frame.people:
         return EncodedFrame(_msgpack_frame_prefix(frame), fmt)
     items: list[tuple[str, Any]] = [
         ("type", "frame"),
@@ -416,6 +462,8 @@ def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
         items[5] = ("world", _block_bytes(frame.world))
         if frame.humanoid is not None:
             items.append(("humanoid", _humanoid_bytes(frame.humanoid)))
+        if frame.people:
+            items.append(("people", _people_msgpack(frame)))
         body = _pack_items([*items, ("sent_ns", 0)])
         return EncodedFrame(body[:-9], fmt)  # drop the placeholder uint64 (0xcf + 8 bytes)
     parts = [_json_value(k) + ":" + _json_value(v) for k, v in items if k not in ("image", "world")]
@@ -423,6 +471,8 @@ def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
     parts.insert(5, '"world":' + _block_json(frame.world))
     if frame.humanoid is not None:
         parts.append('"humanoid":' + _humanoid_json(frame.humanoid))
+    if frame.people:
+        parts.append('"people":' + _people_json(frame))
     return EncodedFrame("{" + ",".join(parts) + ',"sent_ns":', fmt)
 
 
@@ -535,6 +585,51 @@ def _humanoid(obj: Mapping[str, Any], where: str) -> HumanoidPose | None:
     return HumanoidPose.from_values(values)
 
 
+def _angles(obj: Mapping[str, Any], where: str) -> dict[str, float | None] | None:
+    raw = _get(obj, where, "angles", (dict,), optional=True)
+    if raw is None:
+        return None
+    angles: dict[str, float | None] = {}
+    for k, v in raw.items():
+        if not isinstance(k, str) or not (v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))):
+            raise _bad(f"{where}: field 'angles' must map names to numbers or null", "bad_value")
+        angles[k] = None if v is None else float(v)
+    return angles
+
+
+def _people(obj: Mapping[str, Any], where: str) -> tuple[Person, ...]:
+    """``frame.people``: a list of persons ordered by id (each id once), or absent."""
+    raw = _get(obj, where, "people", (list,), optional=True)
+    if raw is None:
+        return ()
+    people = []
+    for i, item in enumerate(raw):
+        wp = f"{where}.people[{i}]"
+        if not isinstance(item, dict):
+            raise _bad(f"{wp}: a person must be a map, got {type(item).__name__}", "bad_value")
+        root = item.get("root")
+        if root is not None and not (
+            isinstance(root, list)
+            and len(root) == 3
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in root)
+        ):
+            raise _bad(f"{wp}: field 'root' must be 3 finite numbers or null", "bad_value")
+        people.append(
+            Person(
+                id=_int(item, wp, "id"),
+                image=_block(item, wp, "image"),
+                world=_block(item, wp, "world"),
+                root=None if root is None else (float(root[0]), float(root[1]), float(root[2])),
+                angles=_angles(item, wp),
+                humanoid=_humanoid(item, wp),
+            )
+        )
+    ids = [p.id for p in people]
+    if ids != sorted(set(ids)):
+        raise _bad(f"{where}: 'people' must be ordered by id, each id once, got ids {ids}", "bad_value")
+    return tuple(people)
+
+
 def _str_list(obj: Mapping[str, Any], where: str, key: str) -> tuple[str, ...]:
     value = _get(obj, where, key, (list,))
     if not all(isinstance(v, str) for v in value):
@@ -577,19 +672,13 @@ def _decode_hello(obj: Mapping[str, Any]) -> Hello:
         sides=_str_list(obj, w, "sides") if "sides" in obj else (),
         angles=_str_list(obj, w, "angles") if "angles" in obj else (),
         humanoid_bones=_str_list(obj, w, "humanoid_bones") if "humanoid_bones" in obj else (),
+        max_people=_int(obj, w, "max_people", minimum=1) if "max_people" in obj else 1,
     )
 
 
 def _decode_frame(obj: Mapping[str, Any]) -> FrameMessage:
     w = "frame"
-    angles_raw = _get(obj, w, "angles", (dict,), optional=True)
-    angles: dict[str, float | None] | None = None
-    if angles_raw is not None:
-        angles = {}
-        for k, v in angles_raw.items():
-            if not isinstance(k, str) or not (v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))):
-                raise _bad("frame: field 'angles' must map names to numbers or null", "bad_value")
-            angles[k] = None if v is None else float(v)
+    angles = _angles(obj, w)
     frame = PoseFrame(
         seq=_int(obj, w, "seq"),
         t=_float(obj, w, "t"),  # type: ignore[arg-type]
@@ -598,6 +687,7 @@ def _decode_frame(obj: Mapping[str, Any]) -> FrameMessage:
         world=_block(obj, w, "world"),
         angles=angles,
         humanoid=_humanoid(obj, w),
+        people=_people(obj, w),
     )
     return FrameMessage(frame, _int(obj, w, "sent_ns"))
 

@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:
 
 from bridge import protocol as p  # noqa: E402
 from bridge.errors import RemoteProtocolError  # noqa: E402
-from bridge.frame import PoseFrame  # noqa: E402
+from bridge.frame import Person, PoseFrame  # noqa: E402
 from bridge.humanoid import HumanoidPose  # noqa: E402
 from bridge.skeleton import HUMANOID_BONES  # noqa: E402
 
@@ -74,6 +74,10 @@ def humanoid(seed: int) -> HumanoidPose:
     return HumanoidPose(np.array([0.25, -0.5, 1.0 + seed / 8]), np.array(rotations))
 
 
+def _humanoid_value(pose: HumanoidPose) -> list[list[float]]:
+    return [pose.hips.astype(np.float64).tolist(), *pose.rotations.astype(np.float64).tolist()]
+
+
 def to_value(message: p.Message) -> dict[str, Any]:
     """The JSON-friendly normal form of a decoded message (see the module docstring)."""
     if isinstance(message, p.FrameMessage):
@@ -89,10 +93,21 @@ def to_value(message: p.Message) -> dict[str, Any]:
         if f.angles is not None:
             value["angles"] = dict(f.angles)
         if f.humanoid is not None:
-            value["humanoid"] = [
-                f.humanoid.hips.astype(np.float64).tolist(),
-                *f.humanoid.rotations.astype(np.float64).tolist(),
-            ]
+            value["humanoid"] = _humanoid_value(f.humanoid)
+        if f.people:
+            value["people"] = []
+            for person in f.people:
+                item: dict[str, Any] = {
+                    "id": person.id,
+                    "image": None if person.image is None else person.image.astype(np.float64).tolist(),
+                    "world": None if person.world is None else person.world.astype(np.float64).tolist(),
+                    "root": None if person.root is None else list(person.root),
+                }
+                if person.angles is not None:
+                    item["angles"] = dict(person.angles)
+                if person.humanoid is not None:
+                    item["humanoid"] = _humanoid_value(person.humanoid)
+                value["people"].append(item)
         value["sent_ns"] = message.sent_ns
         return value
     if isinstance(message, p.Unknown):
@@ -229,6 +244,14 @@ def build() -> list[dict[str, Any]]:
         "served with --avatar: frames carry 'humanoid' for these bones, in this order",
     )
 
+    b.canonical(
+        "hello/max-people",
+        "server",
+        p.Hello(p.SourceInfo("video", "dance.mp4", fps=30.0, width=1280, height=720, frames=300), server=SERVER,
+                max_people=4),  # fmt: skip
+        "served with --max-people 4: frames carry 'people' (max_people is sent only above 1)",
+    )
+
     # ---- frame
     b.canonical(
         "frame/detected",
@@ -288,6 +311,46 @@ def build() -> list[dict[str, Any]]:
             1_700_000_000_221_000_000,
         ),
         "humanoid comes after angles",
+    )
+    b.canonical(
+        "frame/people",
+        "server",
+        p.FrameMessage(
+            PoseFrame(
+                13,
+                0.4375,
+                1_700_000_000_230_000_000,
+                image,
+                world,
+                people=[Person(1, image, world, (-0.75, 0.125, 3.5)), Person(4, None, world_low, None)],
+            ),
+            1_700_000_000_231_000_000,
+        ),
+        "frame.people (served with --max-people above 1): everyone tracked, ordered by id, each with its landmark "
+        "blocks and root (hip position in the shared camera space, meters; null when not estimated); the top-level "
+        "blocks are the primary person's (the lowest id)",
+    )
+    b.canonical(
+        "frame/people-angles-humanoid",
+        "server",
+        p.FrameMessage(
+            PoseFrame(
+                14,
+                0.46875,
+                1_700_000_000_240_000_000,
+                None,
+                world,
+                angles={"left_knee": 170.5},
+                humanoid=humanoid(2),
+                people=[
+                    Person(2, None, world, (0.5, 0.0, 2.25), angles={"left_knee": 170.5}, humanoid=humanoid(2)),
+                    Person(3, None, world_low, (1.5, 0.0, 4.0), angles={"left_knee": None}, humanoid=humanoid(3)),
+                ],
+            ),
+            1_700_000_000_241_000_000,
+        ),
+        "with --angles and --avatar each person has their own angles and humanoid; people is the last key "
+        "before sent_ns",
     )
     b.canonical(
         "frame/big-clocks",
@@ -538,6 +601,27 @@ def build() -> list[dict[str, Any]]:
         "bad_value",
         raw=pack({**full, "humanoid": np.array([0, 0, 0, 0, 0, 0, np.nan], dtype="<f4").tobytes()}),
         note="humanoid values must be finite (unlike landmark blocks, readers check)",
+    )
+    person = {"id": 1, "image": None, "world": None, "root": None}
+    b.rejected("frame/people-not-list", "server", "bad_value", raw=pack({**full, "people": person}))
+    b.rejected("frame/people-person-not-map", "server", "bad_value", raw=pack({**full, "people": [1]}))
+    b.rejected(
+        "frame/people-unordered",
+        "server",
+        "bad_value",
+        raw=pack({**full, "people": [{**person, "id": 2}, person]}),
+        note="people are ordered by id",
+    )
+    b.rejected("frame/people-duplicate-id", "server", "bad_value", raw=pack({**full, "people": [person, person]}))
+    b.rejected("frame/people-no-id", "server", "bad_message", raw=pack({**full, "people": [{"world": None}]}))
+    b.rejected(
+        "frame/people-root-two-numbers", "server", "bad_value", raw=pack({**full, "people": [{**person, "root": [1, 2]}]})
+    )
+    b.rejected(
+        "frame/people-root-nan",
+        "server",
+        "bad_value",
+        raw=pack({**full, "people": [{**person, "root": [0.0, float("nan"), 2.0]}]}),
     )
     b.rejected("frame/angles-not-map", "server", "bad_value", raw=pack({**full, "angles": [1, 2]}))
     b.rejected("frame/angles-string-value", "server", "bad_value", raw=pack({**full, "angles": {"knee": "90"}}))

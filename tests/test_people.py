@@ -242,3 +242,45 @@ async def test_ids_stay_with_real_people_crossing_leaving_and_entering(media: Pa
     assert apart["before"] >= 10 and apart["after"] >= 10  # both seen, apart, on either side of the crossing
     assert len(who["a"]) == 1 and len(who["b"]) == 1 and who["a"] != who["b"]  # one id each, through the crossing
     assert len(who["c"]) == 1 and min(who["c"]) > max(who["a"] | who["b"])  # a newcomer: a new id, never a reused one
+
+
+@pytest.mark.blazepose
+@pytest.mark.parametrize("fmt", ["msgpack", "json"])
+async def test_serve_streams_everyone_and_a_replay_serves_them_back(media: Path, tmp_path: Path, fmt: str) -> None:
+    """The real CLI server on a video of two real people: hello says max_people, every frame carries both with
+    ids, landmarks and roots; recorded with --record, a replay of the JSONL serves the same people again."""
+    import asyncio
+
+    from bridge import protocol as P
+    from tests.cli_process import ServeProcess
+    from tests.media import make_video, test_timeout
+    from tests.streaming import client, collect
+
+    video = make_video(media / "basketball2.png", tmp_path / "two.avi", frames=15)
+    recording = tmp_path / "two.jsonl"
+    wire = P.WireFormat.JSON if fmt == "json" else P.WireFormat.MSGPACK
+    serve = await ServeProcess.start(
+        str(video), "--max-people", "4", "--angles", "--wait-clients", "1", "--record", str(recording)
+    )
+    try:
+        async with client(serve.url, wire) as ws:
+            live = await asyncio.wait_for(collect(ws), test_timeout(120))
+        await serve.wait()
+    finally:
+        await serve.kill()
+    assert live.hello is not None and live.hello.max_people == 4
+    frames = [m.frame for m in live.frames]
+    assert len(frames) == 15 and all([p.id for p in f.people] == [1, 2] for f in frames)
+    for f in frames:
+        assert f.people[0].root is not None and f.people[1].root is not None
+        assert f.people[0].angles is not None and f.angles == f.people[0].angles
+        np.testing.assert_array_equal(f.world, f.people[0].world)  # type: ignore[arg-type]
+    serve = await ServeProcess.start(str(recording), "--speed", "max", "--wait-clients", "1")
+    try:
+        async with client(serve.url, wire) as ws:
+            replay = await asyncio.wait_for(collect(ws), test_timeout(60))
+        await serve.wait()
+    finally:
+        await serve.kill()
+    assert replay.hello is not None and replay.hello.max_people == 4
+    assert [m.frame.people for m in replay.frames] == [f.people for f in frames]

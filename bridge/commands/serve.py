@@ -122,14 +122,29 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
     if args.record:  # recordings (issue 4): every published frame, after transforms
         if isinstance(source, RecordingSource) and Path(args.record).resolve() == source.path.resolve():
             raise UserError(f"--record {args.record} would overwrite the recording being replayed")
-        sinks.append(writer_for(args.record, source.info, coords=args.coords, angles=hello_for(args, source).angles))
+        hello = hello_for(args, source)
+        sinks.append(
+            writer_for(args.record, source.info, coords=args.coords, angles=hello.angles, max_people=hello.max_people)
+        )
     return sinks
 
 
 def hello_for(args: argparse.Namespace, source: Source) -> Hello:
     recorded = source.angles if isinstance(source, RecordingSource) else ()  # recordings (issue 4)
     bones = HUMANOID_BONES if getattr(args, "avatar", False) else ()  # issue 17
-    return Hello(source=source.info, angles=ANGLE_NAMES if args.angles else recorded, humanoid_bones=bones)
+    people = (
+        source.max_people
+        if isinstance(source, RecordingSource)
+        else args.max_people
+        if source.info.kind in ("video", "webcam")
+        else 1
+    )
+    return Hello(
+        source=source.info,
+        angles=ANGLE_NAMES if args.angles else recorded,
+        humanoid_bones=bones,
+        max_people=people,
+    )
 
 
 async def _serve(args: argparse.Namespace) -> int:

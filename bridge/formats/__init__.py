@@ -128,6 +128,7 @@ def open_writer(
     fps: float | None = None,
     source: Mapping[str, Any] | None = None,
     angles: Sequence[str] = (),
+    max_people: int = 1,
 ) -> RecordingWriter:
     """A streaming writer; the file is created (truncated) at once.
 
@@ -136,6 +137,8 @@ def open_writer(
     - ``fps``, ``source``: JSONL header metadata (ignored by txt and CSV).
     - ``angles``: angle names for the JSONL header / CSV columns (default: the
       first frame's).
+    - ``max_people``: how many people the stream tracks (JSONL header; txt and CSV keep the
+      primary person only).
 
     Raises :class:`FormatError` when the file cannot be created.
     """
@@ -144,7 +147,7 @@ def open_writer(
         if kind == "txt":
             return TxtWriter(path, coords=one_coord_set(coords) or "world")
         if kind == "jsonl":
-            return JsonlWriter(path, coords=coords, fps=fps, source=source, angles=angles)
+            return JsonlWriter(path, coords=coords, fps=fps, source=source, angles=angles, max_people=max_people)
         return CsvWriter(path, coords=coords, angles=angles)
     except ValueError as exc:
         raise UserError(str(exc)) from None

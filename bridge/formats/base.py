@@ -110,6 +110,7 @@ class RecordingInfo:
     - ``source``: the recorded source's metadata (``kind``, ``name``, ``width``, ``height``...), or ``{}``.
     - ``angles``: names of the joint angles frames carry (empty when none).
     - ``version``: the format version from the file header (JSONL), else ``None``.
+    - ``max_people``: how many people the recorded stream tracked (JSONL header; 1 for the others).
     """
 
     format: str
@@ -118,6 +119,7 @@ class RecordingInfo:
     source: Mapping[str, Any] = field(default_factory=dict)
     angles: tuple[str, ...] = ()
     version: int | None = None
+    max_people: int = 1
 
 
 class RecordingReader(abc.ABC):

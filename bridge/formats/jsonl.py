@@ -97,12 +97,14 @@ class JsonlWriter(RecordingWriter):
         fps: float | None = None,
         source: Mapping[str, Any] | None = None,
         angles: Sequence[str] = (),
+        max_people: int = 1,
     ) -> None:
         self.coords = normalize_coords(coords, COORD_SETS)
         super().__init__(path)
         self.fps = None if fps is None else float(fps)
         self.source = dict(source or {})
         self.angles = tuple(angles)
+        self.max_people = int(max_people)
 
     def _prologue(self, frame: PoseFrame | None) -> str:
         angles = self.angles or (tuple(frame.angles) if frame is not None and frame.angles is not None else ())
@@ -116,6 +118,8 @@ class JsonlWriter(RecordingWriter):
             "fields": list(LANDMARK_FIELDS),
             "angles": list(angles),
         }
+        if self.max_people != 1:
+            header["max_people"] = self.max_people
         return json.dumps(header, separators=(",", ":"), ensure_ascii=False) + "\n"
 
     def _encode(self, frame: PoseFrame) -> str:
@@ -216,8 +220,16 @@ class JsonlReader(LineRecordReader):
         fps = self._fps_override if self._fps_override is not None else h.get("fps")
         source: dict[str, Any] = h["source"] if isinstance(h.get("source"), dict) else {}
         angles: list[Any] = h["angles"] if isinstance(h.get("angles"), list) else []
+        max_people: Any = h.get("max_people")
+        people = int(max_people) if _nonneg_int(max_people) and max_people >= 1 else 1
         return RecordingInfo(
-            "jsonl", None if fps is None else float(fps), self._coords, source, tuple(map(str, angles)), h["version"]
+            "jsonl",
+            None if fps is None else float(fps),
+            self._coords,
+            source,
+            tuple(map(str, angles)),
+            h["version"],
+            people,
         )
 
     def _parse_frame(self, text: str, lineno: int) -> PoseFrame:

@@ -228,20 +228,41 @@ class HumanoidSolver:
         self.seen: frozenset[str] = frozenset()
         self.clamped: frozenset[str] = frozenset()
         self._limbs = tuple(self._make_limbs())
+        #: One solver per person id when frames carry several people (their own hold/ease and filters).
+        self._people: dict[int, tuple[HumanoidSolver, float]] = {}
         self.reset()
+
+    #: Seconds a person's solver is kept after they were last seen (ids are never reused, so this only bounds memory).
+    PERSON_MEMORY = 5.0
 
     def reset(self) -> None:
         """Forget everything: the next frame starts afresh (no held bones, no filter history, new root anchor)."""
         self._s = _State()
         if self._filter is not None:
             self._filter.reset()
+        self._people = {}
 
     # ------------------------------------------------------------------ frame transform
 
     def __call__(self, frame: PoseFrame) -> PoseFrame:
-        """``frame`` with ``humanoid`` set from its world (and, for root motion, image) landmarks."""
-        pose = self.solve(frame.world, frame.t, image=frame.image)
-        return frame.replace(humanoid=pose)
+        """``frame`` with ``humanoid`` set from its world (and, for root motion, image) landmarks.
+
+        With several people, each person gets a pose from their own solver (by id) and the frame's
+        ``humanoid`` is the primary person's.
+        """
+        if not frame.people:
+            pose = self.solve(frame.world, frame.t, image=frame.image)
+            return frame.replace(humanoid=pose)
+        t = float(frame.t)
+        people = []
+        for person in frame.people:
+            solver = self._people[person.id][0] if person.id in self._people else None
+            if solver is None:
+                solver = HumanoidSolver(self.options, aspect=self.aspect)
+            self._people[person.id] = (solver, t)
+            people.append(person.replace(humanoid=solver.solve(person.world, t, image=person.image)))
+        self._people = {pid: v for pid, v in self._people.items() if 0 <= t - v[1] <= self.PERSON_MEMORY}
+        return frame.replace(humanoid=people[0].humanoid, people=tuple(people))
 
     # ------------------------------------------------------------------ solving
 

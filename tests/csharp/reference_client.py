@@ -50,6 +50,16 @@ async def run(url: str, count: int, out: Path, fmt: p.WireFormat, timeout: float
                 if fr.humanoid is not None:  # serve --avatar
                     h = fr.humanoid
                     row["humanoid"] = [h.hips.astype(float).tolist(), *h.rotations.astype(float).tolist()]
+                if fr.people:  # serve --max-people N
+                    row["people"] = [
+                        {
+                            "id": person.id,
+                            "image": None if person.image is None else person.image.astype(float).tolist(),
+                            "world": None if person.world is None else person.world.astype(float).tolist(),
+                            "root": None if person.root is None else list(person.root),
+                        }
+                        for person in fr.people
+                    ]
                 f.write(json.dumps(row) + "\n")
                 f.flush()
                 got += 1

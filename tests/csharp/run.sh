@@ -99,12 +99,14 @@ echo "== fixtures"
 cd "$ROOT"
 export POSE_BRIDGE_ROOT="$ROOT" POSE_BRIDGE_PYTHON="$PY" POSE_BRIDGE_CI=1
 export POSE_BRIDGE_TEST_VIDEO="$OUT/person.avi" POSE_BRIDGE_TEST_TXT="$OUT/person_world.txt"
+export POSE_BRIDGE_TEST_PEOPLE_VIDEO="$OUT/people.avi"
 "$PY" -c "
 import sys
 from pathlib import Path
 from tests.media import make_video, media_dir
 make_video(media_dir() / 'basketball1.png', Path(sys.argv[1]), frames=120)
-" "$POSE_BRIDGE_TEST_VIDEO" || fail "could not make the test video"
+make_video(media_dir() / 'basketball2.png', Path(sys.argv[2]), frames=40)  # two people
+" "$POSE_BRIDGE_TEST_VIDEO" "$POSE_BRIDGE_TEST_PEOPLE_VIDEO" || fail "could not make the test videos"
 "$PY" -m bridge extract "$POSE_BRIDGE_TEST_VIDEO" -o "$POSE_BRIDGE_TEST_TXT" --no-progress \
     || fail "python3 -m bridge extract failed"
 echo "video: $POSE_BRIDGE_TEST_VIDEO; txt written by the Python writer: $POSE_BRIDGE_TEST_TXT"

@@ -148,6 +148,16 @@ public sealed class Show_Skeleton : MonoBehaviour
 
     [SerializeField] Color _secondColor = new Color(0.3f, 0.9f, 0.3f);
 
+    [Header("Several people")]
+    [Tooltip("Draw everyone the server tracks (pose-bridge serve --max-people N), each in a colour of their own; " +
+             "the main skeleton (and the follow camera) stays on the primary person.")]
+    [SerializeField] bool _showEveryone = true;
+    [Tooltip("World coordinates: place people where they stand relative to each other (from the estimated root " +
+             "position the server sends with each person). Off: everyone at the Origin.")]
+    [SerializeField] bool _sharedSpace = true;
+    [Tooltip("Show each person's id above their head.")]
+    [SerializeField] bool _labelPeople = true;
+
     [Header("Status")]
     [Tooltip("Show connection, fps, latency and detection on screen.")]
     [SerializeField] bool _showStatus = true;
@@ -158,7 +168,14 @@ public sealed class Show_Skeleton : MonoBehaviour
 
     PoseClient _client;
     HelloMessage _builtFor;
+    Topology _topology;
     SkeletonView _view;
+    // Everyone but the primary person, by id; views of people gone wait in _spare to be re-tinted and reused.
+    readonly Dictionary<long, SkeletonView> _others = new Dictionary<long, SkeletonView>();
+    readonly List<SkeletonView> _spare = new List<SkeletonView>();
+    readonly List<long> _gone = new List<long>();
+    readonly List<Label> _labels = new List<Label>();
+    readonly Dictionary<long, string> _labelText = new Dictionary<long, string>();
     SkeletonView _secondView;
     TxtRecording _txt;
     TxtRecording _second;
@@ -241,6 +258,11 @@ public sealed class Show_Skeleton : MonoBehaviour
         if (_view != null) _view.Destroy();
         if (_secondView != null) _secondView.Destroy();
         _view = _secondView = null;
+        foreach (SkeletonView v in _others.Values) v.Destroy();
+        foreach (SkeletonView v in _spare) v.Destroy();
+        _others.Clear();
+        _spare.Clear();
+        _labels.Clear();
         _builtFor = null;
         _txt = _second = null;
     }
@@ -319,7 +341,12 @@ public sealed class Show_Skeleton : MonoBehaviour
         if (hello != null && !ReferenceEquals(hello, _builtFor))
         {
             _builtFor = hello;
-            Build(ref _view, "Skeleton", Topology.FromHello(hello), null);
+            _topology = Topology.FromHello(hello);
+            Build(ref _view, "Skeleton", _topology, null);
+            foreach (SkeletonView v in _others.Values) v.Destroy();
+            foreach (SkeletonView v in _spare) v.Destroy();
+            _others.Clear();
+            _spare.Clear();
         }
         bool fresh;
         FrameMessage frame = _client.Frames.Take(out fresh);
@@ -336,6 +363,81 @@ public sealed class Show_Skeleton : MonoBehaviour
         if (hello != null && hello.Source.Width.HasValue && hello.Source.Height.HasValue && hello.Source.Height.Value > 0)
             aspect = (double)hello.Source.Width.Value / hello.Source.Height.Value;
         ApplyBlock(block, aspect);
+        UpdatePeople(frame, aspect);
+    }
+
+    struct Label
+    {
+        public Vector3 Position;
+        public string Text;
+    }
+
+    /// <summary>Everyone but the primary person (whom the main skeleton shows), pooled, one colour per id.</summary>
+    void UpdatePeople(FrameMessage frame, double aspect)
+    {
+        _labels.Clear();
+        List<PersonMessage> people = _showEveryone ? frame.People : null;
+        PersonMessage primary = people != null && people.Count > 0 ? people[0] : null;
+        _gone.Clear();
+        foreach (long id in _others.Keys)
+            if (primary == null || People.Find(people, id) == null || id == primary.Id)
+                _gone.Add(id);
+        foreach (long id in _gone)
+        {
+            SkeletonView v = _others[id];
+            v.SetVisible(false);
+            _spare.Add(v);
+            _others.Remove(id);
+        }
+        if (primary == null || _topology == null)
+            return;
+        bool world = _coordinates == CoordinateSpace.World;
+        AddLabel(primary.Id, _view, 0);
+        for (int k = 1; k < people.Count; k++)
+        {
+            PersonMessage person = people[k];
+            float[] block = world ? person.World : person.Image;
+            if (block == null)
+                continue;
+            SkeletonView view;
+            if (!_others.TryGetValue(person.Id, out view))
+            {
+                float r, g, b;
+                People.ColorForId(person.Id, out r, out g, out b);
+                var tint = new Color(r, g, b);
+                if (_spare.Count > 0)
+                {
+                    view = _spare[_spare.Count - 1];
+                    _spare.RemoveAt(_spare.Count - 1);
+                    view.Tint(tint);
+                }
+                else
+                {
+                    view = new SkeletonView("Person", _topology, null, _createSpheres, _drawBones, _jointSize, _boneWidth,
+                        _jointMaterial, _lineMaterial, this, tint, tint, tint);
+                }
+                _others[person.Id] = view;
+            }
+            Vector3 offset = world && _sharedSpace
+                ? ToVector(People.RootOffset(person, primary, _axisMapping, _mirror, _scale))
+                : Vector3.zero;
+            ApplyTo(view, block, aspect, offset);
+            AddLabel(person.Id, view, 0);
+        }
+    }
+
+    void AddLabel(long id, SkeletonView view, int joint)
+    {
+        Transform head = view != null ? view.Joint(joint) : null;
+        if (!_labelPeople || head == null)
+            return;
+        string text;
+        if (!_labelText.TryGetValue(id, out text))
+        {
+            text = "id " + id.ToString(CultureInfo.InvariantCulture);
+            _labelText[id] = text;
+        }
+        _labels.Add(new Label { Position = head.position + Vector3.up * (_jointSize * 4f), Text = text });
     }
 
     void UpdateFromTxt()
@@ -358,8 +460,20 @@ public sealed class Show_Skeleton : MonoBehaviour
                 _view.SetVisible(false);
             return;
         }
-        _view.SetVisible(true);
-        int n = Math.Min(_view.Count, block.Length / Protocol.Fields);
+        int n = ApplyTo(_view, block, aspect, Vector3.zero);
+        if (n > 24)
+        {
+            Vec3 hips = Coordinates.HipCenter(block, _coordinates, _axisMapping, aspect, _mirror, _scale);
+            _hips = _origin + ToVector(hips);
+            _hasHips = true;
+        }
+    }
+
+    /// <summary>Pose <paramref name="view"/> from a landmark block, shifted by <paramref name="offset"/>; returns the joints set.</summary>
+    int ApplyTo(SkeletonView view, float[] block, double aspect, Vector3 offset)
+    {
+        view.SetVisible(true);
+        int n = Math.Min(view.Count, block.Length / Protocol.Fields);
         for (int i = 0; i < n; i++)
         {
             Vec3 p = Coordinates.Landmark(block, i, _coordinates, _axisMapping, aspect, _mirror, _scale);
@@ -371,15 +485,10 @@ public sealed class Show_Skeleton : MonoBehaviour
                 alpha = visibility >= _hideBelow ? 1f : 0f;
             else
                 alpha = (float)Coordinates.VisibilityAlpha(visibility, _hideBelow, _fullAbove);
-            _view.SetJoint(i, _origin + ToVector(p), alpha);
+            view.SetJoint(i, _origin + offset + ToVector(p), alpha);
         }
-        _view.UpdateBones();
-        if (n > 24)
-        {
-            Vec3 hips = Coordinates.HipCenter(block, _coordinates, _axisMapping, aspect, _mirror, _scale);
-            _hips = _origin + ToVector(hips);
-            _hasHips = true;
-        }
+        view.UpdateBones();
+        return n;
     }
 
     void ApplyPoints(SkeletonView view, TxtRecording rec, TxtFrame frame)
@@ -427,7 +536,24 @@ public sealed class Show_Skeleton : MonoBehaviour
     void OnGUI()
     {
         // OnGUI runs several times per frame (layout, repaint...): draw the text LateUpdate prepared, on repaint only.
-        if (!_showStatus || Event.current.type != EventType.Repaint)
+        if (Event.current.type != EventType.Repaint)
+            return;
+        if (_labels.Count > 0)
+        {
+            Camera cam = GetComponent<Camera>();
+            if (cam == null)
+                cam = Camera.main;
+            if (cam != null)
+            {
+                foreach (Label label in _labels)
+                {
+                    Vector3 p = cam.WorldToScreenPoint(label.Position);
+                    if (p.z > 0f)
+                        GUI.Label(new Rect(p.x - 20f, Screen.height - p.y - 10f, 60f, 20f), label.Text);
+                }
+            }
+        }
+        if (!_showStatus)
             return;
         GUI.Box(new Rect(8, 8, 380, 74), GUIContent.none);
         GUI.Label(new Rect(16, 12, 370, 70), _status);
@@ -471,6 +597,7 @@ public sealed class Show_Skeleton : MonoBehaviour
         readonly float _boneWidth;
         readonly Color[] _boneColors;
         readonly List<Material> _materials = new List<Material>();
+        readonly List<Material> _jointMaterials = new List<Material>();
 
         public SkeletonView(string name, Topology topology, Transform[] assigned, bool createSpheres, bool drawBones,
             float jointSize, float boneWidth, Material jointMaterial, Material lineMaterial, UnityEngine.Object owner,
@@ -502,6 +629,7 @@ public sealed class Show_Skeleton : MonoBehaviour
                 Material material = renderer.material; // an instance of its own, destroyed with the view
                 material.color = Pick(topology.Sides[i], left, right, center);
                 _materials.Add(material);
+                _jointMaterials.Add(material);
                 _joints[i] = sphere.transform;
                 _generated[i] = true;
             }
@@ -554,6 +682,15 @@ public sealed class Show_Skeleton : MonoBehaviour
         }
 
         public int Count { get { return _joints.Length; } }
+
+        /// <summary>One colour for every joint and bone (a pooled view taken by another person).</summary>
+        public void Tint(Color color)
+        {
+            foreach (Material m in _jointMaterials)
+                m.color = color;
+            for (int b = 0; b < _boneColors.Length; b++)
+                _boneColors[b] = color;
+        }
 
         public Transform Joint(int i) { return i >= 0 && i < _joints.Length ? _joints[i] : null; }
 

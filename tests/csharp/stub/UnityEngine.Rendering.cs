@@ -59,6 +59,13 @@ namespace UnityEngine
         public float farClipPlane { get; set; }
         public Color backgroundColor { get; set; }
         public CameraClearFlags clearFlags { get; set; }
+        public Vector3 WorldToScreenPoint(Vector3 position) { return position; }
+    }
+
+    public sealed partial class Screen
+    {
+        public static int width { get { return 0; } }
+        public static int height { get { return 0; } }
     }
 
     public partial class RenderSettings

@@ -72,6 +72,8 @@ namespace PoseBridge
         /// server sends no humanoid pose (it runs without <c>--avatar</c>).
         /// </summary>
         public string[] HumanoidBones = new string[0];
+        /// <summary>How many people the server tracks; above 1, frames carry <see cref="FrameMessage.People"/>.</summary>
+        public long MaxPeople = 1;
     }
 
     /// <summary>
@@ -95,6 +97,12 @@ namespace PoseBridge
         /// <see cref="HelloMessage.HumanoidBones"/>; null when the frame carries none. See <see cref="HumanoidPose"/>.
         /// </summary>
         public float[] Humanoid;
+        /// <summary>
+        /// Every tracked person, ordered by id (protocol/SPEC.md, <c>people</c>), when the server tracks several
+        /// people (<see cref="HelloMessage.MaxPeople"/> above 1); null otherwise. <see cref="Image"/>,
+        /// <see cref="World"/>, <see cref="Angles"/> and <see cref="Humanoid"/> are then the primary person's.
+        /// </summary>
+        public List<PersonMessage> People;
         /// <summary>Server wall clock (ns since the Unix epoch) when this message was sent.</summary>
         public ulong SentNs;
 
@@ -105,6 +113,22 @@ namespace PoseBridge
         {
             return block[landmark * Protocol.Fields + field];
         }
+    }
+
+    /// <summary>One tracked person of a frame (<see cref="FrameMessage.People"/>).</summary>
+    public sealed class PersonMessage
+    {
+        /// <summary>Stable while the person stays in view; never reused within a stream.</summary>
+        public long Id;
+        public float[] Image;
+        public float[] World;
+        /// <summary>
+        /// The person's hip midpoint in the camera space shared by everyone in the frame (meters, MediaPipe axes:
+        /// x right, y down, z away from the camera): x, y, z; null when the server could not estimate it.
+        /// </summary>
+        public double[] Root;
+        public Dictionary<string, double?> Angles;
+        public float[] Humanoid;
     }
 
     /// <summary>The stream is over (<c>eof</c> or <c>shutdown</c>).</summary>

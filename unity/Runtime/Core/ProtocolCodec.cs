@@ -394,28 +394,81 @@ namespace PoseBridge
                 hello.Angles = StrList(obj, w, "angles");
             if (obj.ContainsKey("humanoid_bones"))
                 hello.HumanoidBones = StrList(obj, w, "humanoid_bones");
+            if (obj.ContainsKey("max_people"))
+            {
+                hello.MaxPeople = Int(obj, w, "max_people");
+                if (hello.MaxPeople < 1)
+                    throw BadValue("hello: field 'max_people' must be >= 1, got " + hello.MaxPeople);
+            }
             return hello;
+        }
+
+        static Dictionary<string, double?> Angles(Dictionary<string, object> obj, string where)
+        {
+            var anglesRaw = (Dictionary<string, object>)Get(obj, where, "angles", Kind.Map, true);
+            if (anglesRaw == null)
+                return null;
+            var angles = new Dictionary<string, double?>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, object> kv in anglesRaw)
+            {
+                object v = kv.Value;
+                if (v == null)
+                    angles[kv.Key] = null;
+                else if (v is long || v is ulong || v is double)
+                    angles[kv.Key] = ToDouble(v);
+                else
+                    throw BadValue(where + ": field 'angles' must map names to numbers or null");
+            }
+            return angles;
+        }
+
+        /// <summary>frame.people: persons ordered by id, each id once; null when the frame has none.</summary>
+        static List<PersonMessage> People(Dictionary<string, object> obj, string where)
+        {
+            var raw = (List<object>)Get(obj, where, "people", Kind.List, true);
+            if (raw == null)
+                return null;
+            var people = new List<PersonMessage>(raw.Count);
+            for (int i = 0; i < raw.Count; i++)
+            {
+                string wp = where + ".people[" + i + "]";
+                var item = raw[i] as Dictionary<string, object>;
+                if (item == null)
+                    throw BadValue(wp + ": a person must be a map, got " + TypeName(raw[i]));
+                var person = new PersonMessage { Id = Int(item, wp, "id") };
+                object root;
+                if (item.TryGetValue("root", out root) && root != null)
+                {
+                    var values = root as List<object>;
+                    if (values == null || values.Count != 3)
+                        throw BadValue(wp + ": field 'root' must be 3 finite numbers or null");
+                    person.Root = new double[3];
+                    for (int k = 0; k < 3; k++)
+                    {
+                        object v = values[k];
+                        if (!(v is long || v is ulong || v is double))
+                            throw BadValue(wp + ": field 'root' must be 3 finite numbers or null");
+                        double d = ToDouble(v);
+                        if (double.IsNaN(d) || double.IsInfinity(d))
+                            throw BadValue(wp + ": field 'root' must be 3 finite numbers or null");
+                        person.Root[k] = d;
+                    }
+                }
+                person.Image = Block(item, wp, "image");
+                person.World = Block(item, wp, "world");
+                person.Angles = Angles(item, wp);
+                person.Humanoid = Humanoid(item, wp);
+                if (people.Count > 0 && person.Id <= people[people.Count - 1].Id)
+                    throw BadValue(where + ": 'people' must be ordered by id, each id once");
+                people.Add(person);
+            }
+            return people;
         }
 
         static FrameMessage DecodeFrame(Dictionary<string, object> obj)
         {
             const string w = "frame";
-            var anglesRaw = (Dictionary<string, object>)Get(obj, w, "angles", Kind.Map, true);
-            Dictionary<string, double?> angles = null;
-            if (anglesRaw != null)
-            {
-                angles = new Dictionary<string, double?>(StringComparer.Ordinal);
-                foreach (KeyValuePair<string, object> kv in anglesRaw)
-                {
-                    object v = kv.Value;
-                    if (v == null)
-                        angles[kv.Key] = null;
-                    else if (v is long || v is ulong || v is double)
-                        angles[kv.Key] = ToDouble(v);
-                    else
-                        throw BadValue("frame: field 'angles' must map names to numbers or null");
-                }
-            }
+            var angles = Angles(obj, w);
             var frame = new FrameMessage();
             frame.Seq = Int(obj, w, "seq");
             frame.T = Float(obj, w, "t", false).Value;
@@ -424,6 +477,7 @@ namespace PoseBridge
             frame.World = Block(obj, w, "world");
             frame.Angles = angles;
             frame.Humanoid = Humanoid(obj, w);
+            frame.People = People(obj, w);
             frame.SentNs = Ns(obj, w, "sent_ns");
             return frame;
         }

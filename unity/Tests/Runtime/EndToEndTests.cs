@@ -258,9 +258,9 @@ namespace PoseBridge.Tests
                 if (!reference.TryGetValue(Key(f.Seq, f.CapturedNs), out row))
                     continue;
                 var mine = MessageTree.ToTree(f);
-                foreach (string field in new[] { "t", "image", "world", "humanoid" })
+                foreach (string field in new[] { "t", "image", "world", "humanoid", "people" })
                 {
-                    if (field == "humanoid" && !row.ContainsKey(field) && !mine.ContainsKey(field))
+                    if ((field == "humanoid" || field == "people") && !row.ContainsKey(field) && !mine.ContainsKey(field))
                         continue;
                     Assert.IsTrue(row.ContainsKey(field) && mine.ContainsKey(field), "frame " + f.Seq + ": " + field + " in one client only");
                     string diff = MessageTree.Difference(row[field], mine[field], "frame " + f.Seq + "." + field);
@@ -364,6 +364,47 @@ namespace PoseBridge.Tests
                 int detected = frames.FindAll(f => f.World != null && f.Image != null).Count;
                 Assert.That(detected, Is.GreaterThan(frames.Count * 9 / 10), "BlazePose finds the person in most frames");
                 Console.WriteLine("video: " + matched + " frames equal in C# (JSON) and Python (msgpack), " + detected + " detected");
+            }
+            File.Delete(refFile);
+        }
+
+        [Test]
+        public void SeveralPeopleReachCSharpAsThePythonClientSeesThem()
+        {
+            // serve --max-people 4 on a video of two real people (basketball2): every frame carries both, with ids,
+            // landmarks and root positions equal to what the Python client decodes; the ids stay 1 and 2.
+            string video = TestEnv.EnvFile("POSE_BRIDGE_TEST_PEOPLE_VIDEO");
+            string refFile = Path.GetTempFileName();
+            using (var server = new ServerProcess(Quote(video) + " --max-people 4 --wait-clients 2"))
+            {
+                Process reference = StartReferenceClient(server.Url, 100000, refFile, "json");
+                var collector = new Collector();
+                using (PoseClient client = NewClient(server.Url, WireFormat.MsgPack))
+                {
+                    collector.Attach(client);
+                    client.Start();
+                    WaitForExitOk(reference, "the Python reference client");
+                    Assert.IsTrue(WaitUntil(() => client.End != null, TestEnv.Timeout(60)),
+                        "no end message; C# got " + collector.Count + " frames; " + client.LastError + "\n" + server.Log);
+                    Assert.AreEqual(4, client.Hello.MaxPeople);
+                }
+                List<FrameMessage> frames = collector.Snapshot();
+                int matched = CompareWithReference(frames, refFile, 20);
+                int both = 0;
+                foreach (FrameMessage f in frames)
+                {
+                    if (f.People == null || f.People.Count != 2)
+                        continue;
+                    both++;
+                    Assert.AreEqual(1, f.People[0].Id, "frame " + f.Seq);
+                    Assert.AreEqual(2, f.People[1].Id, "frame " + f.Seq);
+                    Assert.IsNotNull(f.People[0].Root);
+                    CollectionAssert.AreEqual(f.People[0].World, f.World, "the primary person is at the top level");
+                    Vec3 apart = People.RootOffset(f.People[1], f.People[0], AxisMapping.Standard);
+                    Assert.That(apart.X, Is.GreaterThan(0.5), "person 2 stands to the right of person 1 (Unity x)");
+                }
+                Assert.That(both, Is.GreaterThan(frames.Count * 9 / 10), "both people in most frames");
+                Console.WriteLine("people: " + matched + " frames equal in C# (msgpack) and Python (JSON), " + both + " with both");
             }
             File.Delete(refFile);
         }

@@ -11,6 +11,31 @@ namespace PoseBridge.Tests
     /// </summary>
     public static class MessageTree
     {
+        static Dictionary<string, object> AnglesTree(Dictionary<string, double?> source)
+        {
+            var angles = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, double?> kv in source)
+                angles[kv.Key] = kv.Value;
+            return angles;
+        }
+
+        static List<object> HumanoidTree(float[] humanoid)
+        {
+            var rows = new List<object>();
+            var hips = new List<object>();
+            for (int i = 0; i < 3; i++)
+                hips.Add((double)humanoid[i]);
+            rows.Add(hips);
+            for (int b = 3; b + 4 <= humanoid.Length; b += 4)
+            {
+                var q = new List<object>();
+                for (int i = 0; i < 4; i++)
+                    q.Add((double)humanoid[b + i]);
+                rows.Add(q);
+            }
+            return rows;
+        }
+
         public static Dictionary<string, object> ToTree(Message message)
         {
             var t = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -36,6 +61,8 @@ namespace PoseBridge.Tests
                 t["angles"] = Strings(hello.Angles);
                 if (hello.HumanoidBones.Length > 0)
                     t["humanoid_bones"] = Strings(hello.HumanoidBones);
+                if (hello.MaxPeople != 1)
+                    t["max_people"] = hello.MaxPeople;
                 return t;
             }
             var frame = message as FrameMessage;
@@ -47,27 +74,26 @@ namespace PoseBridge.Tests
                 t["image"] = Block(frame.Image);
                 t["world"] = Block(frame.World);
                 if (frame.Angles != null)
-                {
-                    var angles = new Dictionary<string, object>(StringComparer.Ordinal);
-                    foreach (KeyValuePair<string, double?> kv in frame.Angles)
-                        angles[kv.Key] = kv.Value;
-                    t["angles"] = angles;
-                }
+                    t["angles"] = AnglesTree(frame.Angles);
                 if (frame.Humanoid != null)
+                    t["humanoid"] = HumanoidTree(frame.Humanoid);
+                if (frame.People != null)
                 {
-                    var rows = new List<object>();
-                    var hips = new List<object>();
-                    for (int i = 0; i < 3; i++)
-                        hips.Add((double)frame.Humanoid[i]);
-                    rows.Add(hips);
-                    for (int b = 3; b + 4 <= frame.Humanoid.Length; b += 4)
+                    var people = new List<object>();
+                    foreach (PersonMessage p in frame.People)
                     {
-                        var q = new List<object>();
-                        for (int i = 0; i < 4; i++)
-                            q.Add((double)frame.Humanoid[b + i]);
-                        rows.Add(q);
+                        var person = new Dictionary<string, object>(StringComparer.Ordinal);
+                        person["id"] = p.Id;
+                        person["image"] = Block(p.Image);
+                        person["world"] = Block(p.World);
+                        person["root"] = p.Root == null ? null : new List<object> { p.Root[0], p.Root[1], p.Root[2] };
+                        if (p.Angles != null)
+                            person["angles"] = AnglesTree(p.Angles);
+                        if (p.Humanoid != null)
+                            person["humanoid"] = HumanoidTree(p.Humanoid);
+                        people.Add(person);
                     }
-                    t["humanoid"] = rows;
+                    t["people"] = people;
                 }
                 t["sent_ns"] = frame.SentNs;
                 return t;
