@@ -163,7 +163,9 @@ def people_costs(work: Path, reps: int) -> list[str]:
 
     media = media_dir()
     clips = {
-        "basketball1 (1 person; a 2nd half out of the picture)": make_video(media / "basketball1.png", work / "one.avi", frames=90),
+        "basketball1 (1 person; a 2nd half out of the picture)": make_video(
+            media / "basketball1.png", work / "one.avi", frames=90
+        ),
         "2 people (basketball2)": make_video(media / "basketball2.png", work / "two.avi", frames=90),
     }
     rows = [

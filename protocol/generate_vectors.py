@@ -615,7 +615,10 @@ def build() -> list[dict[str, Any]]:
     b.rejected("frame/people-duplicate-id", "server", "bad_value", raw=pack({**full, "people": [person, person]}))
     b.rejected("frame/people-no-id", "server", "bad_message", raw=pack({**full, "people": [{"world": None}]}))
     b.rejected(
-        "frame/people-root-two-numbers", "server", "bad_value", raw=pack({**full, "people": [{**person, "root": [1, 2]}]})
+        "frame/people-root-two-numbers",
+        "server",
+        "bad_value",
+        raw=pack({**full, "people": [{**person, "root": [1, 2]}]}),
     )
     b.rejected(
         "frame/people-root-nan",
