@@ -242,3 +242,30 @@ async def test_replay_pause_resume_seek_speed_from_the_page(browser: Browser, tm
         server.shutdown()
         await asyncio.wait_for(task, test_timeout(10))
         await source.aclose()
+
+
+@needs_chromium
+async def test_several_people_each_with_their_id(browser: Browser, media: Path, tmp_path: Path) -> None:
+    """serve --max-people on a video of two real people: the page draws both, the second in its id's colour,
+    with the ids as labels; in world coordinates they stand apart, where their roots put them."""
+    from tests.media import make_video
+
+    video = make_video(media / "basketball2.png", tmp_path / "two.avi", frames=150)
+    proc, url = await _serve(str(video), "--max-people", "4", "--wait-clients", "1")
+    try:
+        await browser.open(url)
+        await browser.wait_for("window.poseViewer && poseViewer.people.length === 2", test_timeout(60), "two people")
+        people = await browser.eval(
+            "poseViewer.people.map(p => ({id: p.id, x: p.pts[23].p[0] / 2 + p.pts[24].p[0] / 2, label: p.labelAt}))"
+        )
+        assert [p["id"] for p in people] == [1, 2]
+        assert abs(people[1]["x"] - people[0]["x"]) > 0.5  # placed apart in the shared space (meters)
+        assert all(p["label"] is not None for p in people)
+        assert await browser.eval("document.getElementById('detected').textContent") == "2 people (id 1, 2)"
+        await asyncio.sleep(0.3)
+        shot = _shot_dir(tmp_path) / "viewer_people.png"
+        await browser.screenshot(shot)
+        assert (await _probe(browser))["colored"] > 1000
+        assert browser.console_errors == []
+    finally:
+        await _stop(proc)

@@ -27,6 +27,7 @@
     hello: null,
     frame: null, // newest frame message
     pose: null, // newest detected pose as 3D points [{p:[X,Y,Z], v}] (kept while nobody is detected)
+    people: [], // with serve --max-people: [{id, pts, labelAt}] for everyone in the newest frame, primary first
     framesReceived: 0,
     arrivals: [], // receive times (ms) of the last second of frames
     clockSamples: [], // {rtt, offset} from ping/pong, ms
@@ -198,6 +199,7 @@
     }
     const pose = toPoints(m);
     if (pose) S.pose = pose;
+    S.people = peoplePoints(m);
     if (m.angles) renderAngles(m.angles);
     if (S.avatar && m.humanoid) S.avatar.update(m.humanoid);
     if (S.hello && S.hello.source.replay && !seeking) {
@@ -268,7 +270,12 @@
       $("frame").textContent = `${f.seq} · t ${f.t.toFixed(2)} s`;
       const detected = f.world !== null || f.image !== null;
       const el = $("detected");
-      el.textContent = detected ? "detected" : "no person detected";
+      const several = f.people && f.people.length ? f.people : null;
+      el.textContent = several
+        ? `${several.length} ${several.length === 1 ? "person" : "people"} (id ${several.map((p) => p.id).join(", ")})`
+        : detected
+          ? "detected"
+          : "no person detected";
       el.className = detected ? "yes" : "no";
       const banner = $("banner");
       banner.hidden = detected;
@@ -377,6 +384,7 @@
     S.coords = e.target.value;
     S.floorY = null;
     if (S.frame) S.pose = toPoints(S.frame) || S.pose;
+    if (S.frame) S.people = peoplePoints(S.frame);
     S.dirty = true;
   });
   $("reset-view").addEventListener("click", resetView);
@@ -394,24 +402,66 @@
   // ------------------------------------------------------------------ geometry
 
   // Landmark rows [x, y, z, visibility, presence] -> view points {p: [X, Y, Z], v}, or null when absent.
-  function toPoints(m) {
+  // `centre`: image coordinates are shifted by it (default: this pose's own hips, so the primary person stands at
+  // the origin); `offset`: world coordinates are shifted by it (another person's place relative to the primary).
+  function toPoints(m, centre, offset, floor = true) {
     const useWorld = S.coords === "world" ? m.world || null : null;
     const block = useWorld || m.image;
     if (!block) return null;
     let pts;
     if (useWorld) {
-      pts = block.map((r) => ({ p: [r[0], -r[1], -r[2]], v: r[3] }));
+      const o = offset || [0, 0, 0];
+      pts = block.map((r) => ({ p: [r[0] + o[0], -r[1] + o[1], -r[2] + o[2]], v: r[3] }));
     } else {
       // image coordinates: x, y in [0, 1] of width/height, z on the scale of x; shown ~2 units tall, hips centred
       const src = S.hello ? S.hello.source : {};
       const aspect = src.width && src.height ? src.width / src.height : 4 / 3;
       const k = 2.0;
       pts = block.map((r) => ({ p: [(r[0] - 0.5) * k * aspect, -(r[1] - 0.5) * k, -r[2] * k * aspect], v: r[3] }));
-      const hips = hipCentre(pts);
+      const hips = centre || hipCentre(pts);
       if (hips) for (const q of pts) q.p = [q.p[0] - hips[0], q.p[1] - hips[1], q.p[2] - hips[2]];
+      if (!centre) pts.centre = hips;
     }
-    updateFloor(pts);
+    if (floor) updateFloor(pts);
     return pts;
+  }
+
+  // Everyone of a frame with several people (serve --max-people N): the primary person (people[0], also the
+  // top-level landmarks) at the origin, the others where they stand relative to them: in world coordinates from the
+  // roots' difference (x, -y, -z as the points), in image coordinates from where they are in the picture.
+  function peoplePoints(m) {
+    if (!m.people || !m.people.length) return [];
+    const primary = m.people[0];
+    const main = toPoints(primary, null, null, false);
+    if (!main) return [];
+    const out = [];
+    for (const person of m.people) {
+      let offset = null;
+      if (person !== primary && primary.root && person.root) {
+        const d = [0, 1, 2].map((i) => person.root[i] - primary.root[i]);
+        offset = [d[0], -d[1], -d[2]];
+      }
+      const pts = person === primary ? main : toPoints(person, main.centre || null, offset, false);
+      if (!pts) continue;
+      const names = S.hello ? S.hello.landmarks : [];
+      const head = pts[Math.max(0, names.indexOf("nose"))];
+      out.push({ id: person.id, pts, labelAt: head ? [head.p[0], head.p[1] + 0.25, head.p[2]] : null });
+    }
+    return out;
+  }
+
+  // A colour per person id: hues a golden angle apart (the Unity package's People.ColorForId does the same).
+  function idColor(id) {
+    const h = (0.08 + id * 0.618033988749895) % 1;
+    const s = 0.75;
+    const v = 0.95;
+    const i = Math.floor(h * 6);
+    const f = h * 6 - i;
+    const p = v * (1 - s);
+    const q = v * (1 - f * s);
+    const t = v * (1 - (1 - f) * s);
+    const rgb = [[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]][i % 6];
+    return rgb.map((c) => Math.round(c * 255));
   }
 
   function hipCentre(pts) {
@@ -513,6 +563,7 @@
       const detected = S.frame && (S.frame.world !== null || S.frame.image !== null);
       drawShadow(cam, S.pose, floor);
       drawSkeleton(cam, S.pose, detected);
+      drawPeople(cam, detected);
       if (S.avatar && S.showAvatar) S.avatar.draw({ ctx, cam, project, near: NEAR }, floor, detected);
     } else {
       ctx.fillStyle = "#8a93a3";
@@ -561,7 +612,22 @@
     });
   }
 
-  function drawSkeleton(cam, pts, detected) {
+  // The others of a several-people frame, each in its id's colour, and every id as a label above the head.
+  function drawPeople(cam, detected) {
+    if (!S.people.length) return;
+    for (const person of S.people.slice(1)) drawSkeleton(cam, person.pts, detected, idColor(person.id));
+    ctx.font = "bold 13px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    for (const person of S.people) {
+      if (!person.labelAt || !finite3(person.labelAt)) continue;
+      const s = project(cam, person.labelAt);
+      if (s.z <= NEAR) continue;
+      ctx.fillStyle = rgba(person === S.people[0] ? [235, 235, 235] : idColor(person.id), 1);
+      ctx.fillText("id " + person.id, s.x, s.y);
+    }
+  }
+
+  function drawSkeleton(cam, pts, detected, tint) {
     const sides = S.hello.sides;
     const items = []; // painter's algorithm: bones and joints sorted far to near
     S.hello.bones.forEach(([a, b], k) => {
@@ -579,7 +645,7 @@
     items.sort((a, b) => b.depth - a.depth);
     ctx.lineCap = "round";
     for (const it of items) {
-      const color = detected ? SIDE_COLORS[it.side] || SIDE_COLORS.center : [120, 120, 120];
+      const color = !detected ? [120, 120, 120] : tint || SIDE_COLORS[it.side] || SIDE_COLORS.center;
       const alpha = detected ? alphaOf(it.vis) : 0.35;
       if (it.bone) {
         ctx.strokeStyle = rgba(color, alpha);
