@@ -36,6 +36,10 @@ public sealed class AvatarDriver : MonoBehaviour
     [SerializeField] Animator _animator;
 
     [Header("Motion")]
+    [Tooltip("Which person to follow when the server tracks several (serve --max-people N): their id; 0 = the " +
+             "primary person (the one tracked longest).")]
+    [Min(0)] [SerializeField] int _personId;
+
     [Tooltip("Mirror the person, like a mirror: their right hand moves the character's left.")]
     [SerializeField] bool _mirror;
 
@@ -75,6 +79,9 @@ public sealed class AvatarDriver : MonoBehaviour
     RigAdapter _adapter;
     bool _hasPose;
     string _problem;
+
+    /// <summary>The id of the person followed (0: the primary person); see the Inspector's Person Id.</summary>
+    public int PersonId { get { return _personId; } set { _personId = Math.Max(0, value); } }
 
     /// <summary>Why the character does not move (null when all is well): no Humanoid Avatar, no stream with --avatar...</summary>
     public string Problem { get { return _problem; } }
@@ -194,7 +201,7 @@ public sealed class AvatarDriver : MonoBehaviour
         FrameMessage frame;
         if (client != null && _frames.TryTakeFresh(out frame))
         {
-            HumanoidPose pose = HumanoidPose.FromFrame(frame, client.Hello);
+            HumanoidPose pose = HumanoidPose.FromFrame(frame, client.Hello, _personId);
             if (pose != null)
             {
                 _options.Mirror = _mirror;

@@ -43,6 +43,26 @@ namespace PoseBridge.Tests
         }
 
         [Test]
+        public void TheAvatarFollowsTheChosenPersonOrThePrimary()
+        {
+            var hello = new HelloMessage { HumanoidBones = new[] { "Hips", "Spine" } };
+            float[] mine = { 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1 };
+            float[] theirs = { 2, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0 };
+            var frame = new FrameMessage
+            {
+                Humanoid = mine,
+                People = new List<PersonMessage>
+                {
+                    new PersonMessage { Id = 1, Humanoid = mine }, new PersonMessage { Id = 5, Humanoid = theirs },
+                },
+            };
+            Assert.AreEqual(0f, HumanoidPose.FromFrame(frame, hello, 0).HipsPosition.X);
+            Assert.AreEqual(2f, HumanoidPose.FromFrame(frame, hello, 5).HipsPosition.X);
+            Assert.AreEqual(0f, HumanoidPose.FromFrame(frame, hello, 1).HipsPosition.X);
+            Assert.IsNull(HumanoidPose.FromFrame(frame, hello, 3), "nobody with id 3 in this frame");
+        }
+
+        [Test]
         public void NeighbouringIdsGetClearlyDifferentColours()
         {
             for (long id = 1; id < 50; id++)

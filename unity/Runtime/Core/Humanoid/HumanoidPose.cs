@@ -49,11 +49,26 @@ namespace PoseBridge
         /// <summary>The pose a frame carries, or null when it carries none (or does not match hello).</summary>
         public static HumanoidPose FromFrame(FrameMessage frame, HelloMessage hello)
         {
-            if (frame == null || hello == null || frame.Humanoid == null)
+            return FromFrame(frame, hello, 0);
+        }
+
+        /// <summary>
+        /// The pose of person <paramref name="personId"/> of a several-people frame (<c>serve --max-people N --avatar</c>);
+        /// 0: the primary person (the frame's own humanoid). Null when that person is not in the frame.
+        /// </summary>
+        public static HumanoidPose FromFrame(FrameMessage frame, HelloMessage hello, long personId)
+        {
+            if (frame == null || hello == null)
                 return null;
-            if (frame.Humanoid.Length != 3 + 4 * hello.HumanoidBones.Length)
+            float[] values = frame.Humanoid;
+            if (personId != 0)
+            {
+                PersonMessage person = People.Find(frame.People, personId);
+                values = person != null ? person.Humanoid : null;
+            }
+            if (values == null || values.Length != 3 + 4 * hello.HumanoidBones.Length)
                 return null;
-            return FromValues(frame.Humanoid, hello.HumanoidBones);
+            return FromValues(values, hello.HumanoidBones);
         }
 
         /// <summary>Whether the stream sent this bone.</summary>
