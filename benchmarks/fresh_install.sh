@@ -62,7 +62,7 @@ root2=$(fresh_copy quickstart2)
 start=$SECONDS
 run_in "$root2" bash -c 'cd /root/pose-bridge && bash scripts/test.sh >/root/test.log 2>&1' && rc2=0 || rc2=$?
 t2=$((SECONDS - start))
-summary=$(grep -E '^[0-9]+ passed|passed, [0-9]+ failed' "$root2/root/test.log" | tr '\n' ';' || true)
+summary=$(grep -E '^[0-9]+ (passed|failed)|(passed|failed).* in [0-9.]+s' "$root2/root/test.log" | tr '\n' ';' || true)
 
 echo "suite $suite, $python: command 1 exit $rc1 in $t1 s (without the 8 s of demo); command 2 exit $rc2 in $t2 s: $summary"
 echo "| Debian $suite (debootstrap minbase) | $python | $t1 s | $t2 s | $summary |"
