@@ -38,12 +38,10 @@ import cv2  # noqa: E402
 import mediapipe as mp  # noqa: E402
 from mediapipe.tasks.python.core.base_options import BaseOptions  # noqa: E402
 from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode  # noqa: E402
-from websockets.asyncio.client import connect  # noqa: E402
 
 from benchmarks._report import machine, write_section  # noqa: E402
-from bridge import protocol as P  # noqa: E402
+from benchmarks.serve import pipeline  # noqa: E402  (serve VIDEO --speed max, frames/s to one client)
 from bridge.pose import models  # noqa: E402
-from tests.cli_process import ServeProcess  # noqa: E402
 from tests.media import make_video, media_dir  # noqa: E402
 
 
@@ -74,21 +72,6 @@ def bare_loop(video: Path, model: Path | None = None) -> tuple[float, float]:
                 start = time.perf_counter()
     cap.release()
     return (n - 1) / (time.perf_counter() - start), infer / max(n - 1, 1) * 1000
-
-
-async def pipeline(video: Path) -> float:
-    """Frames/s received by one client of `serve VIDEO --speed max`, first to last frame."""
-    serve = await ServeProcess.start(str(video), "--speed", "max", "--wait-clients", "1")
-    times: list[float] = []
-    try:
-        async with connect(serve.url) as ws:
-            async for data in ws:
-                if P.decode(data).__class__ is P.FrameMessage:
-                    times.append(time.perf_counter())
-        await serve.wait()
-    finally:
-        await serve.kill()
-    return (len(times) - 1) / (times[-1] - times[0])
 
 
 def clips(work: Path, quick: bool) -> dict[str, Path]:

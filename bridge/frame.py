@@ -45,6 +45,16 @@ def as_block(value: Any, what: str = "landmarks") -> Block:
     return arr
 
 
+def _freeze_pose(pose: Person | PoseFrame) -> None:
+    """Make a frozen pose's ``image``/``world`` read-only float32 blocks and its ``angles`` a read-only mapping."""
+    if pose.image is not None:
+        object.__setattr__(pose, "image", as_block(pose.image, "image"))
+    if pose.world is not None:
+        object.__setattr__(pose, "world", as_block(pose.world, "world"))
+    if pose.angles is not None and not isinstance(pose.angles, MappingProxyType):
+        object.__setattr__(pose, "angles", MappingProxyType(dict(pose.angles)))
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     """One tracked person in a frame (streams with ``--max-people`` above 1).
@@ -68,14 +78,9 @@ class Person:
     humanoid: HumanoidPose | None = None
 
     def __post_init__(self) -> None:
-        if self.image is not None:
-            object.__setattr__(self, "image", as_block(self.image, "image"))
-        if self.world is not None:
-            object.__setattr__(self, "world", as_block(self.world, "world"))
+        _freeze_pose(self)
         if self.root is not None:
             object.__setattr__(self, "root", tuple(float(v) for v in self.root))
-        if self.angles is not None and not isinstance(self.angles, MappingProxyType):
-            object.__setattr__(self, "angles", MappingProxyType(dict(self.angles)))
 
     def replace(self, **changes: Any) -> Person:
         """A copy with some fields changed (arrays are shared: they are read-only)."""
@@ -127,12 +132,7 @@ class PoseFrame:
     humanoid: HumanoidPose | None = None
 
     def __post_init__(self) -> None:
-        if self.image is not None:
-            object.__setattr__(self, "image", as_block(self.image, "image"))
-        if self.world is not None:
-            object.__setattr__(self, "world", as_block(self.world, "world"))
-        if self.angles is not None and not isinstance(self.angles, MappingProxyType):
-            object.__setattr__(self, "angles", MappingProxyType(dict(self.angles)))
+        _freeze_pose(self)
         if not isinstance(self.people, tuple):
             object.__setattr__(self, "people", tuple(self.people))
         ids = [p.id for p in self.people]

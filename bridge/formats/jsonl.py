@@ -245,15 +245,20 @@ class JsonlReader(LineRecordReader):
         t = obj.get("t")
         if not isinstance(t, (int, float)) or isinstance(t, bool) or not math.isfinite(t):
             raise format_error(self.path, lineno, "field 't' must be a finite number", text)
+        blocks = self._blocks(obj, lineno, text, "")
+        angles = self._angles(obj.get("angles"), lineno, text, "field 'angles'")
+        people = self._people(obj.get("people"), lineno, text)
+        return PoseFrame(obj["seq"], float(t), obj["captured_ns"], blocks["image"], blocks["world"], angles, people)
+
+    def _blocks(self, obj: dict[str, Any], lineno: int, text: str, who: str) -> dict[str, np.ndarray | None]:
+        """The coordinate sets of a frame (``who`` empty) or of a person (``who`` "person N: ")."""
         blocks: dict[str, np.ndarray | None] = {"world": None, "image": None}
         for name in self._coords:
             try:
                 blocks[name] = _block(obj.get(name))
             except (ValueError, TypeError) as exc:
-                raise format_error(self.path, lineno, f"field {name!r} {exc}", text) from None
-        angles = self._angles(obj.get("angles"), lineno, text, "field 'angles'")
-        people = self._people(obj.get("people"), lineno, text)
-        return PoseFrame(obj["seq"], float(t), obj["captured_ns"], blocks["image"], blocks["world"], angles, people)
+                raise format_error(self.path, lineno, f"{who}field {name!r} {exc}", text) from None
+        return blocks
 
     def _angles(self, angles: Any, lineno: int, text: str, what: str) -> dict[str, float | None] | None:
         if angles is None:
@@ -274,12 +279,7 @@ class JsonlReader(LineRecordReader):
         for item in value:
             if not isinstance(item, dict) or not _nonneg_int(item.get("id")):
                 raise format_error(self.path, lineno, "each person needs an integer 'id' >= 0", text)
-            blocks: dict[str, np.ndarray | None] = {"world": None, "image": None}
-            for name in self._coords:
-                try:
-                    blocks[name] = _block(item.get(name))
-                except (ValueError, TypeError) as exc:
-                    raise format_error(self.path, lineno, f"person {item['id']}: field {name!r} {exc}", text) from None
+            blocks = self._blocks(item, lineno, text, f"person {item['id']}: ")
             root = item.get("root")
             if root is not None and not (
                 isinstance(root, list)

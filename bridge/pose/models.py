@@ -40,6 +40,7 @@ import tempfile
 import time
 import types
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,19 +184,26 @@ def _write_sidecar(path: Path, origin: str) -> None:
     _atomic_write(_sidecar(path), json.dumps(info, indent=1).encode())
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+@contextlib.contextmanager
+def _atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write; on success it is synced and renamed to ``path``, else removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
+        yield Path(tmp)
+        with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    with _atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def resolve_model(spec: str, *, download: bool = True, build: bool = True) -> Path:
@@ -420,18 +428,8 @@ def build_full_model(wheel: Path | None = None, out: Path | None = None) -> Path
             missing_library_message(exc) or f"MediaPipe's metadata writer cannot run: {exc}"
         ) from None
     target = Path(out) if out is not None else model_file("full")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        _write_bundle(models, Path(tmp))
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with _atomic_path(target) as tmp:
+        _write_bundle(models, tmp)
     if out is None:
         _write_sidecar(target, f"built offline from {WHEEL_NAME}")
     log.info("built %s in %.1f s", target, time.perf_counter() - started)
