@@ -40,6 +40,10 @@ public sealed class AvatarDriver : MonoBehaviour
              "primary person (the one tracked longest).")]
     [Min(0)] [SerializeField] int _personId;
 
+    [Tooltip("Following someone other than the primary person: stand where they stand relative to the primary " +
+             "person (from the root positions the server sends). Put every character at the same place in the scene.")]
+    [SerializeField] bool _sharedSpace = true;
+
     [Tooltip("Mirror the person, like a mirror: their right hand moves the character's left.")]
     [SerializeField] bool _mirror;
 
@@ -79,6 +83,8 @@ public sealed class AvatarDriver : MonoBehaviour
     RigAdapter _adapter;
     bool _hasPose;
     string _problem;
+
+    Vector3 _placeOffset; // where the followed person stands relative to the primary person (Shared Space)
 
     /// <summary>The id of the person followed (0: the primary person); see the Inspector's Person Id.</summary>
     public int PersonId { get { return _personId; } set { _personId = Math.Max(0, value); } }
@@ -202,6 +208,12 @@ public sealed class AvatarDriver : MonoBehaviour
         if (client != null && _frames.TryTakeFresh(out frame))
         {
             HumanoidPose pose = HumanoidPose.FromFrame(frame, client.Hello, _personId);
+            _placeOffset = Vector3.zero;
+            if (_sharedSpace && _personId != 0 && frame.People != null && frame.People.Count > 0)
+            {
+                Vec3 o = People.RootOffset(People.Find(frame.People, _personId), frame.People[0], AxisMapping.Standard, _mirror);
+                _placeOffset = new Vector3((float)o.X, (float)o.Y, (float)o.Z);
+            }
             if (pose != null)
             {
                 _options.Mirror = _mirror;
@@ -229,14 +241,14 @@ public sealed class AvatarDriver : MonoBehaviour
         Transform root = _animator.transform;
         Transform hips = _bones[(int)HumanoidBone.Hips];
         NVector3 p = _rig.AppliedHipsPosition;
-        hips.position = root.TransformPoint(new Vector3(p.X, p.Y, p.Z));
+        hips.position = root.TransformPoint(new Vector3(p.X, p.Y, p.Z) + _placeOffset);
         if (!_feetOnGround || _feet.Count == 0)
             return;
         _posedFeet.Clear();
         foreach (HumanoidBone foot in _feet)
             _posedFeet.Add(root.InverseTransformPoint(_bones[(int)foot].position).y);
         float lift = HumanoidRetargeter.GroundOffset(_restFeet, _posedFeet, _rootMotion);
-        hips.position = root.TransformPoint(new Vector3(p.X, p.Y + lift, p.Z));
+        hips.position = root.TransformPoint(new Vector3(p.X, p.Y + lift, p.Z) + _placeOffset);
     }
 
     /// <summary>
