@@ -32,7 +32,7 @@ def rate(text: str) -> float:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--vmc`` (repeatable), ``--vmc-preset``, ``--vmc-unbundled``, ``--vmc-rate``, ``--vmc-person``, ``--vmc-mirror``."""
+    """Add ``--vmc`` (repeatable) and ``--vmc-preset``, ``-unbundled``, ``-rate``, ``-person``, ``-mirror``."""
     g = parser.add_argument_group("VMC protocol output (VSeeFace, Warudo, VNyan, EVMC4U, VMC4B; see docs/outputs.md)")
     g.add_argument(
         "--vmc",

@@ -93,7 +93,6 @@ _MIRROR_NAME: Final[dict[str, str]] = {
 }
 
 
-
 def _rest_local(name: str, parent: int) -> tuple[float, float, float]:
     if parent < 0:
         return (0.0, HIPS_HEIGHT, 0.0)
@@ -373,9 +372,8 @@ class VmcSender:
         if self._task is not None:
             self._task.cancel()
         for i, target in enumerate(self.targets):
-            log.info(
-                "vmc: %s: %d datagrams sent (%d poses), %d send errors", target, self.sent[i], self.poses, self.errors[i]
-            )
+            sent, errors = self.sent[i], self.errors[i]
+            log.info("vmc: %s: %d datagrams sent (%d poses), %d send errors", target, sent, self.poses, errors)
         for sock in self._sockets.values():
             sock.close()
 
