@@ -35,7 +35,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -94,7 +93,7 @@ def _depth_first(i: int = 0) -> list[int]:
 ORDER: Final[tuple[int, ...]] = tuple(_depth_first())
 
 
-def _bvh_vector(v: Sequence[float]) -> npt.NDArray[np.float64]:
+def _bvh_vector(v: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """A Unity-axes vector in meters → BVH axes in centimeters."""
     return np.asarray(v, dtype=np.float64) * _FLIP_X * CM + 0.0  # + 0.0: no negative zeros in the file
 
