@@ -49,12 +49,12 @@ class _Recording(Dispatcher):
         with self._lock:
             self._calls.append((address, args))
 
-    def call_handlers_for_packet(self, data: bytes, client_address: tuple[str, int]) -> None:  # type: ignore[override]
+    def call_handlers_for_packet(self, data: bytes, client_address: tuple[str, int]) -> Any:
         bundle = OscBundle.dgram_is_bundle(data)
         content: OscBundle | OscMessage = OscBundle(data) if bundle else OscMessage(data)
         with self._lock:
             self._sink.append(Datagram(bundle, _flatten(content), time.monotonic(), data))
-        super().call_handlers_for_packet(data, client_address)
+        return super().call_handlers_for_packet(data, client_address)  # the server iterates its replies
 
 
 class VmcReceiver:
