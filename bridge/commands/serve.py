@@ -39,7 +39,9 @@ SOURCE is one of:
   RECORDING       a recording (.txt, .jsonl, .csv) replayed with its timing; clients can
                   pause, resume, seek and change the speed (see docs/recordings.md)
 
---record OUT writes every streamed frame to OUT (.txt, .jsonl or .csv), flushed per frame.
+--record OUT writes every streamed frame to OUT (.txt, .jsonl or .csv), flushed per frame;
+a .bvh file holds the humanoid pose. --vmc HOST:PORT sends it to VMC receivers (VSeeFace,
+Warudo, VNyan, EVMC4U). See docs/outputs.md.
 """
 
 log = logging.getLogger("bridge.serve")

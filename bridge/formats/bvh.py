@@ -43,7 +43,7 @@ import numpy.typing as npt
 
 from ..errors import FormatError
 from ..frame import PoseFrame
-from ..humanoid import BONES, PARENT, HumanoidPose
+from ..humanoid import BONES, PARENT, HumanoidPose, quat
 from ..humanoid.model import HIPS_HEIGHT, REST_JOINTS, REST_TIPS
 from .base import RecordingWriter
 
@@ -151,9 +151,7 @@ def bvh_channels(pose: HumanoidPose | None) -> npt.NDArray[np.float64]:
         rot = pose.rotations.astype(np.float64)
         hips = pose.hips.astype(np.float64)
     rot = rot.copy()
-    x, y, z, w = rot[0]
-    # the half turn about y (0, 1, 0, 0) ⊗ q, so a person facing the camera faces +z
-    rot[0] = (z, w, -x, -y)
+    rot[0] = quat.mul(_HALF_TURN_Y, rot[0])  # the half turn about y: a person facing the camera faces +z
     hips = hips * np.array([-1.0, 1.0, -1.0])
     rot = rot[list(ORDER)] * _MIRROR_Q
     position = _bvh_vector(hips + np.array([0.0, HIPS_HEIGHT, 0.0]))

@@ -56,7 +56,7 @@ from pythonosc.osc_message import OscMessage
 from pythonosc.osc_message_builder import OscMessageBuilder
 
 from ..frame import PoseFrame
-from ..humanoid import BONES, PARENT, HumanoidPose
+from ..humanoid import BONES, PARENT, HumanoidPose, quat
 from ..humanoid.model import HIPS_HEIGHT, REST_JOINTS
 
 __all__ = [
@@ -220,19 +220,6 @@ class VmcBone:
     rotation: tuple[float, float, float, float]
 
 
-def _qmul(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    ax, ay, az, aw = a
-    bx, by, bz, bw = b
-    return np.array(
-        [
-            aw * bx + ax * bw + ay * bz - az * by,
-            aw * by - ax * bz + ay * bw + az * bx,
-            aw * bz + ax * by - ay * bx + az * bw,
-            aw * bw - ax * bx - ay * by - az * bz,
-        ]
-    )
-
-
 def _floats(v: npt.ArrayLike) -> tuple[float, ...]:
     return tuple(float(x) for x in np.asarray(v, dtype=np.float64).reshape(-1))
 
@@ -253,7 +240,7 @@ def vmc_pose(pose: HumanoidPose, preset: str = "vseeface", *, mirror: bool = Fal
         names = [_MIRROR_NAME[b] for b in BONES]
     hips = rot[0]
     if facing == "+z":
-        hips = _qmul(_HALF_TURN_Y, hips)
+        hips = quat.mul(_HALF_TURN_Y, hips)
         root = root * np.array([-1.0, 1.0, -1.0])  # the half turn about y
     out = [VmcBone("root", _floats(root), (0.0, 0.0, 0.0, 1.0))]  # type: ignore[arg-type]
     for i, name in enumerate(names):
