@@ -10,6 +10,7 @@ from .. import smoothing
 from ..angles import ANGLE_NAMES
 from ..extract import extract_to_file
 from ..formats import FORMATS, detect_format
+from ..humanoid import HumanoidSolver  # issue 13 (BVH)
 from . import _options
 
 HELP = "run BlazePose on every frame of a video and save the landmarks (txt, JSONL or CSV)"
@@ -21,6 +22,7 @@ Formats (from OUT's extension unless --format is given):
   txt     the thesis' format: 'Landmark [FRAME,INDEX]: (x, y, z)', one coordinate set
   jsonl   a header line, then one JSON object per frame with every field of the stream
   csv     one row per frame, columns like world_left_wrist_x (pandas, spreadsheets)
+  bvh     the humanoid pose (bone rotations) for Blender, MotionBuilder...: see docs/outputs.md
 
 Coordinates (--coords): world = meters around the hips (what a 3D skeleton needs),
 image = MediaPipe's normalized image coordinates (what the original notebook wrote).
@@ -58,9 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    detect_format(args.output, args.format)  # exit 2 on a bad extension before anything starts
+    kind = detect_format(args.output, args.format)  # exit 2 on a bad extension before anything starts
     progress = args.progress and not getattr(args, "quiet", False)
     transforms = smoothing.transforms_from_args(args)  # smoothing, then angles (as serve does)
+    if kind == "bvh":  # issue 13: a BVH file holds the humanoid pose: solve it for every frame
+        transforms.append(HumanoidSolver())
     try:
         extract_to_file(
             args.video,

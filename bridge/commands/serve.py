@@ -25,7 +25,7 @@ from ..sources.base import Source
 from ..sources.demo import DemoSource
 from ..sources.recording import RecordingSource  # recordings (issue 4)
 from ..sources.video import VideoSource
-from . import _avatar, _options
+from . import _avatar, _options, _vmc
 
 HELP = "stream BlazePose landmarks over WebSocket (default source: the built-in demo)"
 DESCRIPTION = """\
@@ -39,7 +39,9 @@ SOURCE is one of:
   RECORDING       a recording (.txt, .jsonl, .csv) replayed with its timing; clients can
                   pause, resume, seek and change the speed (see docs/recordings.md)
 
---record OUT writes every streamed frame to OUT (.txt, .jsonl or .csv), flushed per frame.
+--record OUT writes every streamed frame to OUT (.txt, .jsonl or .csv), flushed per frame;
+a .bvh file holds the humanoid pose. --vmc HOST:PORT sends it to VMC receivers (VSeeFace,
+Warudo, VNyan, EVMC4U). See docs/outputs.md.
 """
 
 log = logging.getLogger("bridge.serve")
@@ -74,6 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     smoothing.add_arguments(parser)
     _avatar.add_arguments(parser)  # humanoid rotations (issue 17)
+    _vmc.add_arguments(parser)  # VMC protocol output (issue 13)
     # recordings (issue 4)
     group = parser.add_argument_group("recordings")
     group.add_argument(
@@ -89,7 +92,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "for a JSONL/CSV RECORDING: stream only this set",
     )
     group.add_argument(
-        "--record", metavar="OUT", help="write every streamed frame to OUT (.txt, .jsonl or .csv), flushed per frame"
+        "--record",
+        metavar="OUT",
+        help="write every streamed frame to OUT (.txt, .jsonl, .csv; or .bvh: the humanoid pose, implies --avatar), "
+        "flushed per frame",
     )
 
 
@@ -126,7 +132,19 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
         sinks.append(
             writer_for(args.record, source.info, coords=args.coords, angles=hello.angles, max_people=hello.max_people)
         )
+    if _vmc.wanted(args):  # issue 13: VMC protocol output, beside the clients
+        sender = _vmc.sender_from_args(args, hello_for(args, source).max_people)
+        if sender is not None:
+            sinks.append(sender)
     return sinks
+
+
+def _outputs_need_avatar(args: argparse.Namespace) -> None:
+    """``--vmc`` and ``--record OUT.bvh`` carry the humanoid pose: they turn ``--avatar`` on (issue 13)."""
+    bvh = bool(args.record) and Path(args.record).suffix.lower() == ".bvh"
+    if (_vmc.wanted(args) or bvh) and not args.avatar:
+        log.info("%s needs the humanoid pose: solving it (--avatar)", "--vmc" if _vmc.wanted(args) else "--record .bvh")
+        args.avatar = True
 
 
 def hello_for(args: argparse.Namespace, source: Source) -> Hello:
@@ -148,6 +166,7 @@ def hello_for(args: argparse.Namespace, source: Source) -> Hello:
 
 
 async def _serve(args: argparse.Namespace) -> int:
+    _outputs_need_avatar(args)  # issue 13
     source = open_source(args)
     try:
         if isinstance(source, VideoSource):

@@ -1,4 +1,4 @@
-"""Recording formats: seed txt (the thesis' format), ground-truth txt, JSONL and CSV.
+"""Recording formats: seed txt (the thesis' format), ground-truth txt, JSONL, CSV, and BVH (written only).
 
 Every reader and writer streams in constant memory, whatever the file size.
 
@@ -22,8 +22,9 @@ Ground truth (bones of an animation rig, written from Unity)::
     for frame, joints in read_ground_truth("truth.txt"):  # GroundTruthFrame(frame, {bone: (x, y, z)})
         joints["LeftArm"]                                 # bone names without the rig prefix
 
-Formats are chosen by extension (``.txt``, ``.jsonl``, ``.csv``) unless ``fmt``
-is given. What each file holds is described in the modules :mod:`.txt`,
+Formats are chosen by extension (``.txt``, ``.jsonl``, ``.csv``, ``.bvh``) unless ``fmt``
+is given. BVH (:mod:`.bvh`) holds the solved humanoid pose, not landmarks: pose-bridge writes it but
+does not read it back (:func:`open_reader` refuses it). What each file holds is described in the modules :mod:`.txt`,
 :mod:`.jsonl` and :mod:`.csv`, and for users in ``docs/recordings.md``.
 
 Errors: a malformed file raises :class:`~bridge.errors.FormatError` naming the
@@ -41,12 +42,14 @@ from typing import Any
 
 from ..errors import FormatError, UserError
 from .base import COORD_SETS, RecordingInfo, RecordingReader, RecordingWriter, one_coord_set
+from .bvh import BvhWriter
 from .csv import CsvReader, CsvWriter
 from .jsonl import JsonlReader, JsonlWriter
 from .txt import GroundTruthFrame, TxtReader, TxtWriter, read_ground_truth
 
 __all__ = [
     "COORD_SETS",
+    "BvhWriter",
     "FORMATS",
     "FormatError",
     "CsvReader",
@@ -67,7 +70,9 @@ __all__ = [
 ]
 
 #: Format names, which are also their file extensions.
-FORMATS: tuple[str, ...] = ("txt", "jsonl", "csv")
+FORMATS: tuple[str, ...] = ("txt", "jsonl", "csv", "bvh")
+#: Formats pose-bridge writes but does not read back (a BVH file holds bone rotations, not landmarks).
+WRITE_ONLY: tuple[str, ...] = ("bvh",)
 
 
 def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
@@ -80,13 +85,13 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     if ext not in FORMATS:
         raise UserError(
             f"{path}: cannot tell the recording format from the extension {Path(path).suffix or '(none)'!r}: "
-            f"use .txt, .jsonl or .csv, or give the format"
+            f"use .txt, .jsonl, .csv or .bvh, or give the format"
         )
     return ext
 
 
 def is_recording(path: str | os.PathLike[str]) -> bool:
-    """True when ``path`` has a recording extension (``.txt``, ``.jsonl``, ``.csv``)."""
+    """True when ``path`` has a recording extension (``.txt``, ``.jsonl``, ``.csv``; ``.bvh``, which readers refuse)."""
     return Path(path).suffix.lower().lstrip(".") in FORMATS
 
 
@@ -108,6 +113,11 @@ def open_reader(
     Raises :class:`FormatError` for a missing file or a bad header.
     """
     kind = detect_format(path, fmt)
+    if kind in WRITE_ONLY:
+        raise UserError(
+            f"{path}: pose-bridge writes BVH files (extract --format bvh, serve --record) but does not replay them: "
+            f"replay the JSONL recording instead"
+        )
     if fps is not None and not fps > 0:
         raise UserError(f"fps must be > 0, got {fps}")
     try:
@@ -134,7 +144,7 @@ def open_writer(
 
     - ``coords``: txt — the one set written (``"world"`` default, or ``"image"``);
       JSONL/CSV — the sets written (default both).
-    - ``fps``, ``source``: JSONL header metadata (ignored by txt and CSV).
+    - ``fps``, ``source``: JSONL header metadata (ignored by txt and CSV); BVH: the frame time is 1 / ``fps``.
     - ``angles``: angle names for the JSONL header / CSV columns (default: the
       first frame's).
     - ``max_people``: how many people the stream tracks (JSONL header; txt and CSV keep the
@@ -144,6 +154,8 @@ def open_writer(
     """
     kind = detect_format(path, fmt)
     try:
+        if kind == "bvh":  # the humanoid pose of every frame (frames need ``humanoid``: run the solver first)
+            return BvhWriter(path, fps=fps)
         if kind == "txt":
             return TxtWriter(path, coords=one_coord_set(coords) or "world")
         if kind == "jsonl":
