@@ -261,7 +261,9 @@ async def test_several_people_each_with_their_id(browser: Browser, media: Path, 
         assert [p["id"] for p in people] == [1, 2]
         assert abs(people[1]["x"] - people[0]["x"]) > 0.5  # placed apart in the shared space (meters)
         assert all(p["label"] is not None for p in people)
-        assert await browser.eval("document.getElementById('detected').textContent") == "2 people (id 1, 2)"
+        await browser.wait_for(  # the panel is refreshed on its own timer, not on every frame
+            "document.getElementById('detected').textContent === '2 people (id 1, 2)'", test_timeout(10), "the panel"
+        )
         await asyncio.sleep(0.3)
         shot = _shot_dir(tmp_path) / "viewer_people.png"
         await browser.screenshot(shot)
