@@ -25,10 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bridge.batch")
 
-#: Seconds to wait for an existing scheduler to answer.
-CONNECT_TIMEOUT = 20.0
-
-
 def default_workers() -> int:
     """The cores this process may use (its CPU affinity where the system has one), at least 1."""
     count = getattr(os, "process_cpu_count", None)  # Python >= 3.13
@@ -62,7 +58,8 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None) -> 
         logging.getLogger("distributed").setLevel(logging.WARNING)
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+            # Waits up to Dask's distributed.comm.timeouts.connect (30 s by default) for the scheduler.
+            client = Client(scheduler, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             reason = " ".join(str(exc).split()) or type(exc).__name__
             raise UserError(f"cannot reach the Dask scheduler at {scheduler}: {reason}") from None

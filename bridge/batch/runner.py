@@ -94,6 +94,7 @@ class Progress:
         self._frames: dict[str, int] = {}
         self._totals: dict[str, int] = {}
         self._finished = 0
+        self._shown = 0
         self.bar = tqdm(
             total=None, unit="frame", desc=self._desc(), dynamic_ncols=True, disable=not enabled, file=sys.stderr
         )
@@ -108,14 +109,22 @@ class Progress:
         waiting = max(0, self.tasks - len(self._totals))
         return known + round(known / len(self._totals) * waiting)
 
-    def _redraw(self) -> None:
-        done = sum(self._frames.values())
+    @property
+    def done(self) -> int:
+        """Frames done so far (in the current attempt of each task)."""
+        return sum(self._frames.values())
+
+    @property
+    def total(self) -> int | None:
+        """The estimated total of frames (``None`` until a task announced its own)."""
         total = self._estimated_total()
-        if total is not None and total < done:
-            total = done
+        return None if total is None else max(total, self.done)
+
+    def _redraw(self) -> None:
+        done, total = self.done, self.total
         if total != self.bar.total:
             self.bar.total = total
-        delta = done - self.bar.n
+        delta, self._shown = done - self._shown, done
         if delta:
             self.bar.update(delta)
         else:

@@ -292,7 +292,8 @@ def study_batch(
             unit = unit_of[outcome.submission.key]
             if outcome.ok:
                 result = outcome.result
-                if parts is not None:
+                if parts is not None and any(not r.error for r in result.rows):
+                    # Only units that evaluated something: a study whose every row failed leaves no file behind.
                     save_part(parts, result)
             else:
                 assert outcome.error is not None
