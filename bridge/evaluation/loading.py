@@ -131,6 +131,8 @@ def extract_video_frames(
         position = 0
         for n, index in enumerate(wanted, 1):
             if seek:
+                if info.frames is not None and index >= info.frames:
+                    break  # the sequence ends before this frame (its count is that of its files)
                 if position != index:
                     cap.set(cv2.CAP_PROP_POS_FRAMES, index)
                     landed = int(cap.get(cv2.CAP_PROP_POS_FRAMES))
