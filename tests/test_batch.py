@@ -218,10 +218,16 @@ def test_cli_resume_skips_complete_outputs_and_redoes_a_cut_one(
 def test_cli_on_an_existing_scheduler(
     client2: Any, clips: list[Path], reference: dict[str, bytes], tmp_path: Path
 ) -> None:
+    """Relative paths from another working directory than the workers' (they get absolute ones)."""
     address = client2.scheduler.address
-    done = _cli("extract", str(clips[0]), str(clips[2]), "-o", str(tmp_path), "--scheduler", address, "--no-progress")
+    (tmp_path / "in").mkdir()
+    for i in (0, 2):
+        shutil.copy(clips[i], tmp_path / "in" / clips[i].name)
+    args = ("extract", "in/clip0.avi", "in/clip2.avi", "-o", "out", "--scheduler", address, "--no-progress")
+    done = _cli(*args, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert _outputs(tmp_path) == {k: reference[k] for k in ("clip0.jsonl", "clip2.jsonl")}
+    assert _outputs(tmp_path / "out") == {k: reference[k] for k in ("clip0.jsonl", "clip2.jsonl")}
+    assert done.stdout.splitlines()[1].split()[-1] == "out/clip0.jsonl"
     assert done.stdout.splitlines()[-1].endswith("on 2 workers")
 
 
@@ -270,3 +276,17 @@ def test_ctrl_c_stops_the_workers_and_leaves_complete_outputs_only(
     assert 2 <= len(left) < 5 and "vtest.jsonl" not in left and not list(out.glob(".*"))
     assert all(left[name] == reference[name] for name in left)  # what is there is complete
     assert re.search(rf"interrupted; {re.escape(str(out))} holds {len(left)} complete outputs of 5 \(no partial", err)
+
+
+def test_workers_that_cannot_load_the_model_are_reported_before_any_work(clips: list[Path], tmp_path: Path) -> None:
+    """The model plugin loads the model on every worker when it is registered; a worker that cannot is a user error."""
+    from bridge.errors import UserError
+
+    bogus = tmp_path / "elsewhere" / "pose_landmarker_full.task"  # what a worker without the shared cache sees
+    with open_client(workers=1) as client:
+        s = ExtractSettings(run_id=new_run_id(), fmt="jsonl", coords=None, options=EstimatorOptions(model=str(bogus)))
+        with pytest.raises(
+            UserError, match=r"a Dask worker cannot run BlazePose: the model .* does not exist on worker"
+        ):
+            extract_batch(client, jobs_for(clips[:1], tmp_path / "out"), s)
+    assert not (tmp_path / "out").exists()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bridge.batch")
 
+
 def default_workers() -> int:
     """The cores this process may use (its CPU affinity where the system has one), at least 1."""
     count = getattr(os, "process_cpu_count", None)  # Python >= 3.13

@@ -14,6 +14,7 @@ called once by the client), never a name: workers do not download.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -113,7 +114,8 @@ def extract_batch(
             key=f"extract-{settings.run_id}-{i}",
             label=job.input,
             fn=extract_task,
-            args=(settings, job.input, str(job.output), f"extract-{settings.run_id}-{i}"),
+            # Absolute paths: a cluster's workers do not share the client's working directory.
+            args=(settings, os.path.abspath(job.input), os.path.abspath(job.output), f"extract-{settings.run_id}-{i}"),
         )
         for i, job in enumerate(todo)
     ]

@@ -240,6 +240,15 @@ class StudyReport:
     results: list[UnitResult] = field(default_factory=list)
 
 
+def _absolute(c: Configuration) -> Configuration:
+    return dataclasses.replace(
+        c,
+        truth=c.truth.absolute(),
+        video=None if c.video is None else c.video.absolute(),
+        prediction=None if c.prediction is None else c.prediction.absolute(),
+    )
+
+
 def _failed_unit(unit: StudyUnit, message: str) -> UnitResult:
     return UnitResult(
         key=unit.key,
@@ -269,7 +278,9 @@ def study_batch(
     the module. ``KeyboardInterrupt`` stops the workers' tasks and propagates; saved parts stay.
     """
     report = StudyReport(workers=workers_of(client))
-    units = [dataclasses.replace(u, key=unit_key(u, options, joint_map)) for u in plan_units(configs)]
+    # Absolute paths: a cluster's workers do not share the client's working directory (and keys do not depend on it).
+    absolute = [_absolute(c) for c in configs]
+    units = [dataclasses.replace(u, key=unit_key(u, options, joint_map)) for u in plan_units(absolute)]
     report.units = len(units)
     results: dict[str, UnitResult] = {}
     if resume and parts is not None:

@@ -148,9 +148,6 @@ class ModelPlugin(WorkerPlugin):
             )
         Estimator(EstimatorOptions(model=self.model_path, static_image_mode=True), model_path=path).close()
 
-    def teardown(self, worker: Worker | None = None) -> None:
-        pass  # estimators belong to task threads (closed with the process); nothing to release here
-
     def estimator(self, options: EstimatorOptions) -> Estimator:
         """This thread's loaded estimator for IMAGE-mode ``options`` (created on first use, then reused).
 

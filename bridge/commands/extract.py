@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     report = ExtractReport(list(jobs), skipped=skipped)
     if todo:
         # The model is resolved (downloaded or built when missing) here, once; workers get the file's path.
-        options = dataclasses.replace(options, model=str(resolve_model(options.model)))
+        options = dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
         settings = ExtractSettings(
             run_id=new_run_id(),
             fmt=fmt,

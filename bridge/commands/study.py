@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if any(c.video is not None for c in configs):
         # Resolve (download or build) the model once, before any work: workers get the file's path. (The
         # single-video mode detects anew in every frame: its tasks use IMAGE mode, see bridge.batch.study.)
-        options = dataclasses.replace(options, model=str(resolve_model(options.model)))
+        options = dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
     parts = Path(args.out) / "parts" if args.out else None
     progress = args.progress and not getattr(args, "quiet", False) and sys.stderr.isatty()
     try:
