@@ -50,6 +50,13 @@ def _process_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _max_rss_mb() -> float:
+    """Peak resident memory of this process, MB (Linux reports ru_maxrss in kB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def machine_busy() -> float:
     """CPU seconds the whole machine has been busy (all processes, all cores), from /proc/stat."""
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -115,6 +122,7 @@ def main() -> None:
         startup: dict[int, list[float]] = {1: [], 2: []}
         fixed: list[float] = []
         noop_ms: list[float] = []
+        rss: list[float] = []
         outputs: dict[int, dict[str, bytes]] = {}
         for r in range(rounds):
             for workers in (1, 2):
@@ -136,6 +144,7 @@ def main() -> None:
                     with CpuMeter(client) as cpu:
                         wall, report = run(client, clips, out, model)
                     results[workers].append((wall, report, cpu))
+                    rss.extend(client.run(_max_rss_mb).values())
                     outputs[workers] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
                 print(
                     f"round {r + 1}: {workers} worker(s): {wall:.2f} s, ours {cpu.ours:.1f} CPU s, "
@@ -201,6 +210,29 @@ def main() -> None:
         f"| Dask's round trip for an empty task (200 tasks, 1 worker) | {statistics.median(noop_ms):.1f} ms |",
         f"| local cluster start-up, 1 / 2 workers (processes, before the model loads) | "
         f"{statistics.median(startup[1]):.1f} / {statistics.median(startup[2]):.1f} s |",
+    ]
+    c0 = statistics.median(fixed)
+    cp = (in_tasks[1] - len(clips) * c0) / n_frames  # seconds per frame once a task runs
+    per_task = statistics.median(noop_ms) / 1000
+    video = c0 + 300 * cp  # a 10 s clip at 30 fps
+    lines += [
+        f"| peak memory of a worker process (BlazePose full, 640×480) | {max(rss):.0f} MB |",
+        "",
+        "**Scaling beyond this machine** (argued from the costs above, not measured: this machine has 2 cores and no "
+        "cluster). A file costs a worker about c0 + n·cp: c0 = "
+        f"{c0:.2f} s to start (open, fresh landmarker, first frame) and cp = {cp * 1000:.1f} ms per frame; Dask adds "
+        f"about {per_task * 1000:.0f} ms per task, and its scheduler handles thousands of tasks per second. With W "
+        "workers and F files the wall time is about F·(c0 + n·cp)/W, plus a tail of at most one file (the last files "
+        "finish while other workers idle) and the start-up (local cluster: under a second; dask-jobqueue: the batch "
+        f"queue). The thesis' 750 configurations as 10 s clips (300 frames) cost {video:.1f} s each, "
+        f"{750 * video / 3600:.1f} CPU hours in all: on a 16-core machine about "
+        f"{750 * video / 16 / 60:.0f} min, on 80 cluster workers about {750 * video / 80 / 60:.1f} min + one clip's "
+        f"{video:.0f} s tail. The scheduler is never the limit at this size ({per_task * 1000:.0f} ms of "
+        f"scheduling per {video:.0f} s task, < 0.1 %); what limits first on a cluster is the shared filesystem "
+        "(each worker reads one video at about the speed it is decoded: a few MB/s for compressed 640×480 to "
+        "tens of MB/s for image sequences) and memory (one BlazePose process per core, at the peak above). Cores "
+        "scale as they did here only while each worker really has its core: on a shared machine, other programs' "
+        "CPU comes off the speed-up (measured above).",
     ]
     text = "\n".join(lines)
     print(text)
