@@ -17,7 +17,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -231,25 +231,11 @@ def test_cli_on_an_existing_scheduler(
     assert done.stdout.splitlines()[-1].endswith("on 2 workers")
 
 
-def test_ctrl_c_stops_the_workers_and_leaves_complete_outputs_only(
-    media: Path, clips: list[Path], reference: dict[str, bytes], tmp_path: Path
-) -> None:
-    """SIGINT to the process group (a terminal's Ctrl-C reaches the workers too) while a long video is half done."""
-    out = tmp_path / "out"
-    long_video = media / "vtest.avi"  # 795 frames: still running when the clips are done
+def interrupt_group(args: list[str], ready: Callable[[], bool], what: str) -> tuple[int, str]:
+    """Run ``python -m bridge ARGS`` in its own session, wait for ``ready()``, then SIGINT the whole process group
+    (as a terminal's Ctrl-C does: the local workers get it too); its exit status and stderr."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bridge",
-            "extract",
-            str(long_video),
-            *map(str, clips),
-            "-o",
-            str(out),
-            "--workers",
-            "2",
-        ],
+        [sys.executable, "-m", "bridge", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -257,20 +243,33 @@ def test_ctrl_c_stops_the_workers_and_leaves_complete_outputs_only(
     )
     try:
         deadline = time.monotonic() + T(180)
-        while time.monotonic() < deadline:
-            names = [p.name for p in out.iterdir()] if out.is_dir() else []
-            if any(n.startswith(".vtest.jsonl.") for n in names) and sum(n.startswith("clip") for n in names) >= 2:
-                break
+        while not ready():
+            if time.monotonic() > deadline or proc.poll() is not None:
+                pytest.fail(f"{what} never happened")
             time.sleep(0.05)
-        else:
-            pytest.fail("the long video never started")
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=T(60))
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-    assert proc.returncode == 130, err
+    return proc.returncode, err
+
+
+def test_ctrl_c_stops_the_workers_and_leaves_complete_outputs_only(
+    media: Path, clips: list[Path], reference: dict[str, bytes], tmp_path: Path
+) -> None:
+    """Ctrl-C while a long video is half done and some clips are complete."""
+    out = tmp_path / "out"
+    long_video = media / "vtest.avi"  # 795 frames: still running when the clips are done
+
+    def ready() -> bool:
+        names = [p.name for p in out.iterdir()] if out.is_dir() else []
+        return any(n.startswith(".vtest.jsonl.") for n in names) and sum(n.startswith("clip") for n in names) >= 2
+
+    args = ["extract", str(long_video), *map(str, clips), "-o", str(out), "--workers", "2"]
+    returncode, err = interrupt_group(args, ready, "the long video running beside 2 finished clips")
+    assert returncode == 130, err
     assert "Traceback" not in err, err
     left = _outputs(out)
     assert 2 <= len(left) < 5 and "vtest.jsonl" not in left and not list(out.glob(".*"))

@@ -9,12 +9,9 @@ same — row for row, file for file — on one worker, on two, and in one proces
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,7 @@ from bridge.evaluation.study import Configuration, Study, read_manifest, run_stu
 from bridge.frame import PoseFrame
 from bridge.pose.engine import Estimator, EstimatorOptions
 from tests.media import make_video, test_timeout
+from tests.test_batch import interrupt_group
 from tests.test_evaluation_cli import write_recording
 from tests.test_evaluation_synthetic import predict, truth_points, write_truth
 
@@ -163,24 +161,9 @@ def test_video_frames_equal_the_whole_extraction(sweep: Path, pose_model: Path) 
 def test_cli_ctrl_c_then_resume(sweep: Path, reference: dict[str, bytes], tmp_path: Path) -> None:
     """Ctrl-C (to the whole process group) while a long video runs; --resume reuses the saved tasks."""
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bridge", "study", str(sweep / "long.csv"), "--out", str(out), "--workers", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + T(180)
-        while time.monotonic() < deadline and len(list((out / "parts").glob("*.json"))) < 3:
-            time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=T(60))
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-    assert proc.returncode == 130, err
+    args = ["study", str(sweep / "long.csv"), "--out", str(out), "--workers", "2"]
+    returncode, err = interrupt_group(args, lambda: len(list((out / "parts").glob("*.json"))) >= 3, "3 saved tasks")
+    assert returncode == 130, err
     assert "Traceback" not in err
     assert f"interrupted; the configurations evaluated so far are in {out / 'parts'}: run again with --resume" in err
     saved = len(list((out / "parts").glob("*.json")))

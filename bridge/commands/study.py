@@ -6,7 +6,6 @@ import argparse
 import dataclasses
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,21 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_estimator_arguments(parser)
 
 
-def _check_writable(out: Path) -> None:
-    """Raise UserError when ``out`` could not be created or written (checked on its nearest existing ancestor)."""
-    probe = out
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if probe.exists() and not probe.is_dir():
-        raise UserError(f"cannot write to {out}: {probe} is a file, not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write to {out}: {probe} is not writable")
-
-
 def run(args: argparse.Namespace) -> int:
     from ..batch import new_run_id, open_client, plan_units, study_batch
+    from ..batch.inputs import check_output_dir
     from ..evaluation import default_joint_map, load_joint_map
     from ..evaluation.study import best, read_manifest, write_outputs
 
@@ -88,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and not args.out:
         raise UserError("--resume needs --out DIR: the evaluated configurations are kept in DIR/parts")
     if args.out:
-        _check_writable(Path(args.out))  # before hours of work, not after
+        check_output_dir(Path(args.out))  # before hours of work, not after
 
     options = estimator_options(args)
     options.validate()
