@@ -289,3 +289,27 @@ def test_workers_that_cannot_load_the_model_are_reported_before_any_work(clips: 
         ):
             extract_batch(client, jobs_for(clips[:1], tmp_path / "out"), s)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_video_whose_worker_keeps_dying_fails_alone(
+    clips: list[Path], pose_model: Path, reference: dict[str, bytes], tmp_path: Path
+) -> None:
+    """After ``allowed-failures`` deaths (0 here: the first) the scheduler gives up on a task: that input fails with
+    its own message; the videos waiting (on the scheduler: one task per worker thread at a time) are not blamed and
+    are extracted by the restarted worker."""
+    import dask
+
+    killed: list[int] = []
+
+    def on_event(message: dict[str, Any]) -> None:
+        if not killed and message["frames"] >= 2:
+            killed.append(message["pid"])
+            os.kill(message["pid"], signal.SIGKILL)
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), open_client(workers=1) as client:
+        jobs = jobs_for(clips, tmp_path)  # more tasks than 2 x threads: Dask queues them on the scheduler
+        report = extract_batch(client, jobs, settings(pose_model, progress_interval=0.0), on_event=on_event)
+    assert killed and len(report.failed) == 1
+    job, message = report.failed[0]
+    assert message == "the worker process running it died 1 times (out of memory? a crash in MediaPipe?)"
+    assert _outputs(tmp_path) == {j.output.name: reference[j.output.name] for j in jobs if j != job}

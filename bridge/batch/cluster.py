@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ..errors import UserError
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, LocalCluster
 
 log = logging.getLogger("bridge.batch")
 
@@ -51,7 +51,8 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None) -> 
     :class:`UserError` when the scheduler cannot be reached or its address is not one. The local
     cluster and its processes are closed on exit, whatever happens (Ctrl-C included).
     """
-    from distributed import Client, LocalCluster
+    import dask
+    from distributed import Client
 
     if not log.isEnabledFor(logging.DEBUG):
         # The scheduler of a local cluster runs in this process: its INFO lines (every worker, every
@@ -70,16 +71,11 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None) -> 
             client.close()
         return
     n = workers or default_workers()
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        scheduler_port=0,
-        dashboard_address="127.0.0.1:0",
-        scheduler_kwargs={"dashboard": False},
-        silence_logs=logging.WARNING,
-    )
+    # One task per worker thread at a time (Dask's default sends a second one ahead): a task lasts seconds, so
+    # nothing is lost waiting, and when a worker dies only the task it was running counts it (Dask gives up on a
+    # task after distributed.scheduler.allowed-failures deaths), not a video that was merely queued there.
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+        cluster = _local_cluster(n)
     try:
         client = Client(cluster, set_as_default=False)
         try:
@@ -91,3 +87,18 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None) -> 
             client.close()
     finally:
         cluster.close()
+
+
+def _local_cluster(n: int) -> LocalCluster:
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        scheduler_port=0,
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
+        silence_logs=logging.WARNING,
+    )

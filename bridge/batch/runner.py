@@ -65,10 +65,9 @@ def error_message(error: BaseException) -> str:
 
     text = " ".join(str(error).split())
     if isinstance(error, KilledWorker):
-        return (
-            "its worker process died each time it ran it (out of memory? a crash in MediaPipe?); "
-            "the other inputs were not affected"
-        )
+        times = getattr(error, "allowed_failures", None)
+        count = f" {times + 1} times" if isinstance(times, int) else ""
+        return f"the worker process running it died{count} (out of memory? a crash in MediaPipe?)"
     if isinstance(error, PoseBridgeError):
         return text or type(error).__name__
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
@@ -168,7 +167,7 @@ def run_tasks(
     items_of: Callable[[Submission], int] = lambda submission: 1,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Run every submission on the cluster; the outcomes in the order of ``submissions``.
+    """Run every submission (all of one function) on the cluster; the outcomes in the order of ``submissions``.
 
     A task that raises, or whose worker died more often than the scheduler allows, is an outcome with
     ``error`` set; the others go on. ``on_event`` sees every progress event of this run (from the
@@ -194,8 +193,14 @@ def run_tasks(
     futures: list[Future] = []
     outcomes: dict[str, Outcome] = {}
     try:
-        for s in submissions:
-            futures.append(client.submit(s.fn, *s.args, key=s.key, pure=False, retries=0))
+        if submissions:
+            # One graph for all (Client.map, not a submit per task): the scheduler sees the whole group at once,
+            # so it queues the tasks itself and hands each worker thread one at a time (worker-saturation).
+            fn = submissions[0].fn
+            if any(s.fn is not fn for s in submissions):
+                raise ValueError("run_tasks runs one function over many arguments")
+            columns = [list(c) for c in zip(*(s.args for s in submissions), strict=True)]
+            futures = client.map(fn, *columns, key=[s.key for s in submissions], pure=False, retries=0)
         by_key = {s.key: s for s in submissions}
         for future in as_completed(futures, loop=client.loop):
             s = by_key[future.key]
