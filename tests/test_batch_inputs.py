@@ -165,6 +165,7 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
         (("extract", "data", "-o", "out", "--workers", "2", "--scheduler", "tcp://127.0.0.1:9"), "not allowed with"),
         (("extract", "data", "-o", "out", "--scheduler", " "), "--scheduler expects an address"),
         (("study", "m.csv", "--resume"), "--resume needs --out DIR"),
+        (("extract", "data/a.mp4", "-o", "results"), "results: no extension to tell the format: name a .txt"),
     ],
 )
 def test_cli_user_errors_exit_2_with_one_line(tree: Path, args: tuple[str, ...], message: str) -> None:

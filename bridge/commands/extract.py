@@ -95,6 +95,11 @@ def plan(args: argparse.Namespace) -> tuple[list, str]:
     from ..batch.inputs import check_output_dir
 
     if _single_file(args):
+        if args.format is None and not Path(args.output).suffix:
+            raise UserError(
+                f"{args.output}: no extension to tell the format: name a .txt, .jsonl or .csv file, give --format, "
+                "or end it with / to write into a folder"
+            )
         fmt = detect_format(args.output, args.format)  # exit 2 on a bad extension before anything starts
         inputs = expand_inputs(args.inputs)
         jobs = [Job(inputs[0].path, Path(args.output))]
