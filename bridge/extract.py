@@ -42,6 +42,8 @@ from .sources.video import VideoSource, parse_webcam
 log = logging.getLogger("bridge.extract")
 
 Transform = Callable[[PoseFrame], PoseFrame]
+#: Called with each frame written and the number of frames the video announces (``None``: unknown).
+FrameCallback = Callable[[PoseFrame, "int | None"], None]
 
 
 class Extraction:
@@ -190,6 +192,8 @@ def extract_to_file(
     transforms: Sequence[Transform] = (),
     angles: Sequence[str] = (),
     progress: bool = False,
+    wall_clock: bool = True,
+    on_frame: FrameCallback | None = None,
 ) -> int:
     """Extract ``video`` into ``out`` and return the number of frames written.
 
@@ -198,8 +202,14 @@ def extract_to_file(
     columns. Every frame is flushed as it is written. On ``KeyboardInterrupt`` (Ctrl-C)
     the file is closed complete up to the last frame written and the
     ``KeyboardInterrupt`` propagates (``written`` frames are logged).
+
+    ``wall_clock=False`` writes every frame with ``captured_ns`` 0 instead of the time it
+    entered BlazePose, so that the same video and options always give the same bytes (what
+    batch extraction writes). ``on_frame(frame, total)`` is called after each frame is
+    written, ``total`` being the frame count the video announces (``None`` when unknown);
+    an exception it raises stops the extraction and propagates, the file closed as it is.
     """
-    return asyncio.run(_extract(video, out, fmt, coords, options, transforms, angles, progress))
+    return asyncio.run(_extract(video, out, fmt, coords, options, transforms, angles, progress, wall_clock, on_frame))
 
 
 async def _extract(
@@ -211,6 +221,8 @@ async def _extract(
     transforms: Sequence[Transform],
     angles: Sequence[str],
     progress: bool,
+    wall_clock: bool = True,
+    on_frame: FrameCallback | None = None,
 ) -> int:
     detect_format(out, fmt)  # a bad extension fails before the model loads
     started = time.monotonic()
@@ -226,11 +238,15 @@ async def _extract(
         missed = 0
         try:
             async for frame in extraction:
+                if not wall_clock:
+                    frame = frame.replace(captured_ns=0)
                 writer.write(frame)
                 if frame.world is None and frame.image is None:
                     missed += 1
                 if bar is not None:
                     bar.update(1)
+                if on_frame is not None:
+                    on_frame(frame, info.frames)
         except asyncio.CancelledError:  # Ctrl-C under asyncio.run: what was written stays
             log.warning("interrupted: %s holds the %d frames written so far", out, writer.frames_written)
             raise  # asyncio.run turns the cancelled main task into KeyboardInterrupt

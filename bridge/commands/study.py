@@ -6,16 +6,17 @@ import argparse
 import dataclasses
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..pose.models import resolve_model
+from ._batch import add_batch_arguments, check_scheduler, local_workers, plural
 from ._options import add_estimator_arguments, estimator_options, non_negative_int
 
 if TYPE_CHECKING:
+    from ..batch import StudyReport
     from ..evaluation.study import StudyRow
 
 HELP = "camera placement study: evaluate BlazePose from many camera positions, rank them"
@@ -38,7 +39,13 @@ per-joint error by view, camera positions around the skeleton. See docs/evaluati
 A configuration whose video, prediction or truth cannot be read or decoded does not stop the study:
 it is a failed row (an 'error' column with the message, no metrics, never among the best), with a
 warning, and a one-line summary at the end. Exit status 2 only when every configuration failed
-(or at once for a bad manifest, a missing model, or bad options)."""
+(or at once for a bad manifest, a missing model, or bad options).
+
+Configurations run in parallel: one worker process per core (--workers), or the workers of a Dask
+cluster (--scheduler). Rows sharing a video are one task (BlazePose tracks through it once); the
+single-video mode's frames of an image sequence are cut into tasks of 32 frames. The results do
+not depend on the number of workers. With --out, each task's rows are kept in DIR/parts as it
+ends; after Ctrl-C (exit 130) or a crash, --resume evaluates only what is missing or changed."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,49 +56,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--best", metavar="N", type=non_negative_int, default=5, help="how many best configurations to list (5)"
     )
     parser.add_argument("--joints", metavar="MAP.json", type=Path, help="joint correspondence (replaces the default)")
+    parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    add_batch_arguments(
+        parser, "with --out DIR: reuse the configurations an earlier run evaluated (DIR/parts) if nothing changed"
+    )
     add_estimator_arguments(parser)
 
 
-def _check_writable(out: Path) -> None:
-    """Raise UserError when ``out`` could not be created or written (checked on its nearest existing ancestor)."""
-    probe = out
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if probe.exists() and not probe.is_dir():
-        raise UserError(f"cannot write to {out}: {probe} is a file, not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write to {out}: {probe} is not writable")
-
-
 def run(args: argparse.Namespace) -> int:
+    from ..batch import new_run_id, open_client, plan_units, study_batch
+    from ..batch.inputs import check_output_dir
     from ..evaluation import default_joint_map, load_joint_map
-    from ..evaluation.loading import extract_video, read_poses, read_truth
-    from ..evaluation.study import Configuration, best, read_manifest, run_study, write_outputs
-    from ..frame import PoseFrame
+    from ..evaluation.study import best, read_manifest, write_outputs
 
+    check_scheduler(args.scheduler)
     configs = read_manifest(args.manifest)
     joint_map = load_joint_map(args.joints) if args.joints else default_joint_map()
+    if args.resume and not args.out:
+        raise UserError("--resume needs --out DIR: the evaluated configurations are kept in DIR/parts")
     if args.out:
-        _check_writable(Path(args.out))  # before hours of work, not after
+        check_output_dir(Path(args.out))  # before hours of work, not after
 
     options = estimator_options(args)
     options.validate()
     if any(c.video is not None for c in configs):
-        # Resolve (download or build) the model once, before any work, rather than per configuration.
-        options = dataclasses.replace(options, model=str(resolve_model(options.model)))
-    # Single-video mode: consecutive frames come from different cameras, so MediaPipe must neither track
-    # from one frame's region to the next nor smooth across views: detect anew in every frame.
-    single = dataclasses.replace(options, static_image_mode=True)
-
-    def load_prediction(c: Configuration) -> list[PoseFrame]:
-        if c.video is not None:
-            return extract_video(c.video, options if c.frame is None else single)
-        assert c.prediction is not None
-        return read_poses(c.prediction)
-
-    study = run_study(configs, joint_map, load_prediction, read_truth)
+        # Resolve (download or build) the model once, before any work: workers get the file's path. (The
+        # single-video mode detects anew in every frame: its tasks use IMAGE mode, see bridge.batch.study.)
+        options = dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
+    parts = Path(args.out) / "parts" if args.out else None
+    progress = args.progress and not getattr(args, "quiet", False) and sys.stderr.isatty()
+    try:
+        with open_client(workers=local_workers(args, len(plan_units(configs))), scheduler=args.scheduler) as client:
+            study, report = study_batch(
+                client,
+                configs,
+                joint_map,
+                options,
+                run_id=new_run_id(),
+                parts=parts,
+                resume=args.resume,
+                progress=progress,
+            )
+    except KeyboardInterrupt:
+        kept = f"; the configurations evaluated so far are in {parts}: run again with --resume" if parts else ""
+        print(f"pose-bridge: interrupted{kept}", file=sys.stderr)
+        return 130
     failed = study.failed
     if failed:
         print(f"pose-bridge: {_failure_summary(failed, len(study.rows))}", file=sys.stderr)
@@ -124,9 +133,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"{'name':<16}error")
         for r in failed:
             print(f"{r.name[:15]:<16}{r.error}")
+    print(_run_summary(report, parts))
     if args.out:
         print(f"written to {args.out}/")
     return 0
+
+
+def _run_summary(report: StudyReport, parts: Path | None) -> str:
+    """``evaluated in 12.3 s on 4 workers: 9 tasks, 750 BlazePose frames (61.0 frames/s); 3 reused from DIR``."""
+    ran = report.units - report.reused
+    line = f"evaluated in {report.seconds:.1f} s on {plural(report.workers, 'worker')}: {plural(ran, 'task')}"
+    if report.frames:
+        rate = report.frames / report.seconds if report.seconds > 0 else 0.0
+        line += f", {report.frames} BlazePose frames ({rate:.1f} frames/s)"
+    if report.reused:
+        line += f"; {report.reused} reused from {parts}"
+    return line
 
 
 def _failure_summary(failed: list[StudyRow], total: int, show: int = 3) -> str:

@@ -10,14 +10,18 @@ on one thread, overlapped with inference on another).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SourceError
 from ..frame import PoseFrame
 from ..pose.engine import EstimatorOptions
 from .joints import JointMap
 from .metrics import Skeletons, skeletons_from_bones, skeletons_from_poses
+
+if TYPE_CHECKING:
+    from ..pose.engine import Estimator
 
 log = logging.getLogger("bridge.evaluation.loading")
 
@@ -88,3 +92,69 @@ def extract_video(path: str | Path, options: EstimatorOptions | None = None) -> 
     frames = list(iter_frames(str(path), options))
     log.info("%s: %d frames, %d with a detection", path, len(frames), sum(f.detected for f in frames))
     return frames
+
+
+def extract_video_frames(
+    path: str | Path,
+    frames: Sequence[int],
+    estimator: Estimator,
+    *,
+    on_frame: Callable[[int], None] | None = None,
+) -> list[PoseFrame]:
+    """BlazePose on the given frames of a video only (the single-video mode, where row *i* is frame *i*).
+
+    ``estimator`` must be in IMAGE mode (``static_image_mode``): each frame is detected on its own,
+    so the landmarks are those :func:`extract_video` gives for the same frame with the same options
+    (which the tests check), and an estimator can be shared by many calls. Frames are 0-based
+    positions in the video; those past its end are left out (their rows have nothing to evaluate).
+    An image sequence (``%`` in the name) is read by seeking straight to each frame (every image is
+    its own key frame); any other video is decoded from its start up to the last frame asked for,
+    converting only the frames asked for. Returned frames have ``seq`` = frame, ``t`` = frame / fps
+    (30 when unknown) and ``captured_ns`` 0. ``on_frame(n)`` is called after the n-th frame is done.
+
+    Raises :class:`~bridge.errors.SourceError` for a missing or undecodable video, and when seeking in
+    an image sequence lands elsewhere than asked.
+    """
+    import cv2
+
+    from ..sources.video import open_capture
+
+    if not estimator.options.static_image_mode:
+        raise ValueError("extract_video_frames needs an IMAGE-mode estimator (static_image_mode=True)")
+    wanted = sorted({int(f) for f in frames if f >= 0})
+    spec = str(path)
+    cap, info, _ = open_capture(spec)
+    fps = info.fps or 30.0
+    seek = "%" in Path(spec).name
+    out: list[PoseFrame] = []
+    try:
+        position = 0
+        for n, index in enumerate(wanted, 1):
+            if seek:
+                if info.frames is not None and index >= info.frames:
+                    break  # the sequence ends before this frame (its count is that of its files)
+                if position != index:
+                    cap.set(cv2.CAP_PROP_POS_FRAMES, index)
+                    landed = int(cap.get(cv2.CAP_PROP_POS_FRAMES))
+                    if landed != index:
+                        raise SourceError(f"{spec}: cannot seek to frame {index} (landed on {landed})")
+                    position = index
+            else:
+                while position < index and cap.grab():
+                    position += 1
+                if position < index:
+                    break  # the video ends before this frame
+            ok, bgr = cap.read()
+            if not ok or bgr is None:
+                break
+            position += 1
+            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            img, world = estimator.process(rgb, index / fps)
+            out.append(PoseFrame(seq=index, t=index / fps, captured_ns=0, image=img, world=world))
+            if on_frame is not None:
+                on_frame(n)
+    finally:
+        cap.release()
+    detected = sum(f.detected for f in out)
+    log.info("%s: %d of %d frames asked for, %d with a detection", spec, len(out), len(wanted), detected)
+    return out

@@ -318,12 +318,14 @@ def run_study(
     load_truth: TruthLoader,
     *,
     progress: bool | None = None,
+    log_failures: bool = True,
 ) -> Study:
     """Evaluate every configuration, with a progress bar (``progress=None``: only on a terminal).
 
     A configuration whose prediction or truth raises :class:`~bridge.errors.SourceError` or
-    :class:`~bridge.errors.FormatError` is logged (one warning) and becomes a failed row
-    (:meth:`StudyRow.failed`); the study goes on. Any other error propagates.
+    :class:`~bridge.errors.FormatError` is logged (one warning, unless ``log_failures`` is false:
+    a batch worker leaves that to the client) and becomes a failed row (:meth:`StudyRow.failed`);
+    the study goes on. Any other error propagates.
     """
     from tqdm import tqdm
 
@@ -342,7 +344,8 @@ def run_study(
             pred = pred_cache.get(key, partial(_load_skeletons, load_prediction, config, jm, source))
         except CONFIGURATION_ERRORS as exc:
             message = " ".join(str(exc).split()) or type(exc).__name__
-            log.warning("configuration %r (manifest line %d) failed, skipped: %s", config.name, config.line, message)
+            if log_failures:
+                warn_failed(config, message)
             rows.append(StudyRow.failed(config, message))
             continue
         ev = evaluate_configuration(config, pred, truth, jm)
@@ -369,6 +372,11 @@ def run_study(
             skeleton = _world_skeleton(truth, ev)
     bar.close()
     return Study(rows=rows, joints=joints, summary=summary, skeleton=skeleton, landmarks=landmarks)
+
+
+def warn_failed(config: Configuration, message: str) -> None:
+    """The warning logged for a configuration that failed (one line)."""
+    log.warning("configuration %r (manifest line %d) failed, skipped: %s", config.name, config.line, message)
 
 
 def _load_skeletons(load: PredictionLoader, config: Configuration, jm: JointMap, source: str) -> Skeletons:
