@@ -396,6 +396,13 @@ class PoseServer:
                 self.player.close_sinks()
         return self.player.published
 
+    async def close(self) -> None:
+        """Stop listening without running (a started server whose setup failed afterwards). Idempotent."""
+        if self._server is not None:
+            self._server.close()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._server.wait_closed(), self.shutdown_timeout)
+
     def shutdown(self) -> None:
         """Stop streaming: clients get ``end`` (reason ``shutdown``) and a normal close."""
         self._shutdown_requested = True
