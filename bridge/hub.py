@@ -252,6 +252,7 @@ class Relay:
     def _kick(self) -> None:
         self._idle.clear()
         self._wake.set()
+        self._ack.set()  # a sender waiting for a pong re-checks what waits
 
     async def run(self) -> None:
         """The sender task: send what waits in the outbox, in order, as the connection drains and pongs come."""
@@ -263,8 +264,16 @@ class Relay:
                     self._busy = True
                     item = self._outbox[0]
                     if item is _FRAME and self._window is not None and self._pinged - self._acked >= self._window:
+                        if len(self._outbox) > 1:
+                            # Replies wait behind this frame: do not hold them for a pong (the pong may not
+                            # even be read while the server stops reading a client whose replies pile up).
+                            # The frame is dropped instead, as a newer one would replace it.
+                            self._outbox.popleft()
+                            self._frame = None
+                            self.dropped += 1
+                            continue
                         self._ack.clear()
-                        await self._ack.wait()  # meanwhile newer frames may replace this one and move it
+                        await self._ack.wait()  # or a new message: newer frames move it, replies queue behind
                         continue
                     self._outbox.popleft()
                     if item is _FRAME:

@@ -55,7 +55,8 @@ class RawClient:
     """One WebSocket connection to ``url`` (``ws://127.0.0.1:PORT/...``) on a blocking socket.
 
     ``headers`` are added to the handshake (``Origin``, ``Authorization``...); ``subprotocol`` is offered when
-    given; ``rcvbuf`` sets SO_RCVBUF before connecting (a client whose kernel buffer fills fast). Raises
+    given; ``rcvbuf`` sets SO_RCVBUF before connecting (a client whose kernel buffer fills fast);
+    ``host_header`` replaces the ``Host`` header (what a browser sends for another name of this address). Raises
     :class:`HandshakeRefused` when the server does not switch protocols.
     """
 
@@ -66,6 +67,7 @@ class RawClient:
         headers: Mapping[str, str] | None = None,
         subprotocol: str | None = None,
         rcvbuf: int | None = None,
+        host_header: str | None = None,
         timeout: float = 10.0,
     ) -> None:
         rest = url.removeprefix("ws://")
@@ -81,7 +83,7 @@ class RawClient:
         key = base64.b64encode(os.urandom(16)).decode()
         lines = [
             f"GET /{path} HTTP/1.1",
-            f"Host: {hostport}",
+            f"Host: {host_header or hostport}",
             "Upgrade: websocket",
             "Connection: Upgrade",
             f"Sec-WebSocket-Key: {key}",
@@ -157,7 +159,7 @@ class RawClient:
         else:
             self.sock.sendall(frame(OP_BINARY, data))
 
-    def flood(self, message: bytes, seconds: float, *, max_bytes: int = 1 << 40) -> int:
+    def flood(self, message: bytes, seconds: float, max_bytes: int = 1 << 40) -> int:
         """Send ``message`` (a complete frame) again and again without reading, for ``seconds`` or until
         ``max_bytes`` were sent; returns the bytes the kernel accepted. Stops early when the server stops
         taking them (the send buffer stays full for the rest of the time)."""
