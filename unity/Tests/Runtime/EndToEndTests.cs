@@ -386,14 +386,25 @@ namespace PoseBridge.Tests
             Assert.AreEqual(ClientStatus.Stopped, client.Status);
             Assert.IsNull(client.LastError == "the client thread did not stop within 3 s" ? "thread leaked" : null);
 
-            // Connecting to an address that does not answer (or fails at once, depending on the network).
-            var connecting = new PoseClient(new PoseClientOptions { Url = new Uri("ws://10.255.255.1:8765/"), ConnectTimeout = TimeSpan.FromSeconds(30) });
-            connecting.Start();
-            Thread.Sleep(300);
-            stopwatch.Restart();
-            connecting.Dispose();
-            Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "dispose while connecting");
-            Assert.AreEqual(ClientStatus.Stopped, connecting.Status);
+            // Connecting to a local listener that accepts the TCP connection but never answers the handshake.
+            var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            silent.Start();
+            try
+            {
+                int silentPort = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+                var connecting = new PoseClient(new PoseClientOptions { Url = new Uri("ws://127.0.0.1:" + silentPort + "/"), ConnectTimeout = TimeSpan.FromSeconds(30) });
+                connecting.Start();
+                Thread.Sleep(300);
+                Assert.AreEqual(ClientStatus.Connecting, connecting.Status, "waiting for the handshake");
+                stopwatch.Restart();
+                connecting.Dispose();
+                Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "dispose while connecting");
+                Assert.AreEqual(ClientStatus.Stopped, connecting.Status);
+            }
+            finally
+            {
+                silent.Stop();
+            }
 
             using (var server = new ServerProcess("demo --wait-clients 5"))
             {
@@ -453,6 +464,44 @@ namespace PoseBridge.Tests
                         Assert.AreEqual(unknown, collector.Messages.FindAll(m => m is UnknownMessage).Count);
                     }
                     StringAssert.StartsWith("bad message from the server: not valid JSON", client.LastError);
+                }
+            }
+        }
+
+        [Test]
+        public void PresentsTheTokenOfAServerStartedWithToken()
+        {
+            using (var server = new ServerProcess("demo --token s3cret-for-unity"))
+            {
+                using (PoseClient without = NewClient(server.Url, WireFormat.MsgPack))
+                {
+                    without.Start();
+                    // The server answers 401; mono's ClientWebSocket reports only "Unable to connect".
+                    Assert.IsTrue(WaitUntil(() => without.LastError != null, TestEnv.Timeout(10)), "refused: " + without.Status);
+                    Thread.Sleep(500);
+                    Assert.AreEqual(ClientStatus.Reconnecting, without.Status);
+                    Assert.AreEqual(0, without.Connections);
+                    Assert.AreEqual(0, without.FramesReceived);
+                    StringAssert.Contains("missing or wrong token", server.Log, "the server logged the refusal");
+                }
+                PoseClient with = new PoseClient(new PoseClientOptions
+                {
+                    Url = new Uri(server.Url),
+                    Token = "s3cret-for-unity",
+                    ReceiveTimeout = TestEnv.Timeout(10),
+                });
+                using (with)
+                {
+                    with.Start();
+                    Assert.IsTrue(WaitUntil(() => with.FramesReceived >= 10, TestEnv.Timeout(20)),
+                        "frames with the token: " + with.FramesReceived + ", " + with.LastError + "\n" + server.Log);
+                    Assert.AreEqual(1, with.Connections);
+                    Assert.AreEqual("demo", with.Hello.Source.Kind);
+                }
+                using (PoseClient inUrl = NewClient(server.Url + "?token=s3cret-for-unity", WireFormat.Json))
+                {
+                    inUrl.Start();
+                    Assert.IsTrue(WaitUntil(() => inUrl.FramesReceived >= 10, TestEnv.Timeout(20)), "token in the URL: " + inUrl.LastError);
                 }
             }
         }
