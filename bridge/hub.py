@@ -23,11 +23,20 @@ sends it with the connection's ``send()`` when they drain.
 and receive buffers, the client library's own queue — can hold hundreds of frames: a client that reads slower
 than the stream would read frames seconds old, and ever older. So when :attr:`Hub.window` is set (paced and live
 streams), every frame sent is followed by a WebSocket ping, and a relay sends a new frame only while fewer than
-``window`` frames are unacknowledged by a pong. A client answers a ping when its WebSocket library reads it
-(RFC 6455 requires the pong), that is after the frames before it: in flight there are never more than
-``window`` frames, whatever the buffers, and the frame sent when a pong arrives is the newest. A client that
-keeps up answers within a round trip, long before the next frame, and sees no difference. ``--speed max``
-replays run without a window (every frame matters there, not its age; see :meth:`Hub.wait_ready`).
+its window of frames are unacknowledged by a pong. A client answers a ping when its WebSocket library reads it
+(RFC 6455 requires the pong), that is after the frames before it: in flight there are never more frames than
+the window, whatever the buffers, and the frame sent when a pong arrives is the newest.
+
+The window is :data:`FRAME_WINDOW` (2) frames: a slow reader then reads frames at most about one read interval
+plus two frame periods old. A client that has kept up for a while (every frame answered before the next one,
+:data:`GROW_AFTER` times in a row) gets :data:`BURST_WINDOW` (32, a second at 30 fps) instead, and a ping only
+every :data:`PING_STRIDE` frames: a hitch of its own (a garbage collection, a busy frame in a game engine, a
+machine short of CPU) of up to that long loses nothing. As soon as its window is full :data:`SHRINK_AFTER` times
+in a row it is back to 2 (so a client that turns slow reads frames up to 32 read intervals old for a moment,
+then fresh ones again). A client that keeps up answers within a round trip,
+long before the next frame, and sees no difference. ``--speed max`` replays run without a window (every frame
+matters there, not its age; see :meth:`Hub.wait_ready`). A client farther away than two frame periods (round
+trip over 66 ms at 30 fps) that has not earned the larger window receives fewer frames, never older ones.
 """
 
 from __future__ import annotations
@@ -53,8 +62,15 @@ log = logging.getLogger("bridge.server")
 
 #: Replies (pong, error...) that may wait for a client before the server stops reading it.
 MAX_REPLIES = 16
-#: Frames a paced relay sends ahead of the client's pongs (see the module docstring).
+#: Frames a paced relay sends ahead of the client's pongs (see the module docstring) ...
 FRAME_WINDOW = 2
+#: ... and for a client that has kept up: a hitch of this many frame periods loses nothing.
+BURST_WINDOW = 32
+#: Frames in a row answered before the next one for the larger window; full windows in a row to lose it.
+GROW_AFTER = 30
+SHRINK_AFTER = 3
+#: With the burst window a ping follows every this many frames (a pong answers all frames before its ping).
+PING_STRIDE = 8
 
 _FRAME = object()  # the frame slot's place in a relay's outbox
 _STATE = object()  # the state slot's place
@@ -99,11 +115,15 @@ class Relay:
         self.sent = 0
         self.dropped = 0
         self._window: int | None = None
+        self._limit = FRAME_WINDOW  # the window now: FRAME_WINDOW, or BURST_WINDOW for a client that keeps up
+        self._caught_up = 0  # publishes in a row with nothing in flight
+        self._full = 0  # publishes in a row with a full window
         self._outbox: collections.deque[Any] = collections.deque()
         self._frame: EncodedFrame | None = None
         self._state: bytes | str | None = None
         self._replies = 0
-        self._pinged = 0  # pacing pings sent (one per frame while paced)
+        self._paced_sent = 0  # frames sent while paced (the counter pings carry)
+        self._last_ping = 0  # the counter of the last ping
         self._acked = 0  # highest pacing ping answered
         self._wake = asyncio.Event()
         self._ack = asyncio.Event()
@@ -126,7 +146,26 @@ class Relay:
     @window.setter
     def window(self, value: int | None) -> None:
         self._window = value
+        self._limit = value or FRAME_WINDOW
+        self._caught_up = self._full = 0
+        if value is not None:
+            self._ping_tail()
         self._ack.set()  # a sender waiting for a pong re-checks
+
+    def observe(self) -> None:
+        """At each frame published (paced): widen the window of a client that keeps up, narrow a slow one's."""
+        in_flight = self._paced_sent - self._acked
+        if in_flight == 0:
+            self._full = 0
+            self._caught_up += 1
+            if self._caught_up >= GROW_AFTER and self._window is not None:
+                self._limit = max(self._window, BURST_WINDOW)
+        else:
+            self._caught_up = 0
+            self._full = self._full + 1 if in_flight >= self._limit else 0
+            if self._full >= SHRINK_AFTER and self._window is not None and self._limit > self._window:
+                self._limit = self._window
+                self._ping_tail()  # frames sent since the last ping must be answerable, or the window never opens
 
     @property
     def idle(self) -> bool:
@@ -145,7 +184,7 @@ class Relay:
     @property
     def in_flight(self) -> int:
         """Frames sent but not yet acknowledged by a pong (paced relays)."""
-        return self._pinged - self._acked
+        return self._paced_sent - self._acked
 
     def _writable(self) -> bool:
         """Whether a message can be written now without overtaking anything or growing a full write buffer."""
@@ -159,7 +198,7 @@ class Relay:
 
     def ready_for_frame(self) -> bool:
         """Whether a frame can be written now (also within the pacing window)."""
-        return self._writable() and (self.window is None or self._pinged - self._acked < self.window)
+        return self._writable() and (self._window is None or self._paced_sent - self._acked < self._limit)
 
     # ------------------------------------------------------------------ sending
 
@@ -173,12 +212,12 @@ class Relay:
         self.sent += 1
         if self._window is None:
             return
-        self._pinged += 1
+        self._paced_sent += 1
         protocol = self.connection.protocol
-        if protocol.state is State.OPEN:
+        if protocol.state is State.OPEN and self._ping_due():
             # The ping that ping() would send, without its coroutine (see _write); the pong comes back through
             # PacedConnection.process_event. Keepalive pings (random 4-byte payloads) are told apart by length.
-            protocol.send_ping(_PING.pack(_PING_TAG, self._pinged))
+            protocol.send_ping(_PING.pack(_PING_TAG, self._paced_sent))
             self.connection.send_data()
 
     def write_paced(self, payload: bytes, text: bool) -> None:
@@ -198,16 +237,32 @@ class Relay:
         else:
             protocol.send_binary(payload)
         self.sent += 1
-        self._pinged += 1
-        protocol.send_ping(_PING.pack(_PING_TAG, self._pinged))
+        self._paced_sent += 1
+        if self._ping_due():
+            protocol.send_ping(_PING.pack(_PING_TAG, self._paced_sent))
         connection.transport.write(b"".join(protocol.data_to_send()))
+
+    def _ping_tail(self) -> None:
+        """Ping now if frames were sent since the last ping (they are acknowledged only by a later pong)."""
+        protocol = self.connection.protocol
+        if self._last_ping < self._paced_sent and protocol.state is State.OPEN:
+            self._last_ping = self._paced_sent
+            protocol.send_ping(_PING.pack(_PING_TAG, self._paced_sent))
+            self.connection.send_data()
+
+    def _ping_due(self) -> bool:
+        """Ping after every frame; with the burst window, after every :data:`PING_STRIDE` th (fewer pongs)."""
+        if self._limit > FRAME_WINDOW and self._paced_sent - self._last_ping < PING_STRIDE:
+            return False
+        self._last_ping = self._paced_sent
+        return True
 
     def acknowledge(self, payload: bytes) -> None:
         """A pong arrived: frames up to the ping it answers were read (a pong may answer several pings)."""
         if len(payload) != _PING.size or not payload.startswith(_PING_TAG):
             return
         n = _PING.unpack(payload)[1]
-        if self._acked < n <= self._pinged:
+        if self._acked < n <= self._paced_sent:
             self._acked = n
             self._ack.set()
 
@@ -263,7 +318,7 @@ class Relay:
                 while self._outbox and not self._closed:
                     self._busy = True
                     item = self._outbox[0]
-                    if item is _FRAME and self._window is not None and self._pinged - self._acked >= self._window:
+                    if item is _FRAME and self._window is not None and self._paced_sent - self._acked >= self._limit:
                         if len(self._outbox) > 1:
                             # Replies wait behind this frame: do not hold them for a pong (the pong may not
                             # even be read while the server stops reading a client whose replies pile up).
@@ -383,7 +438,10 @@ class Hub:
                 )
         encoded: dict[WireFormat, EncodedFrame] = {}
         ready: dict[WireFormat, list[Relay]] = {}
+        paced = self._window is not None
         for relay in tuple(self.relays):
+            if paced:
+                relay.observe()
             fmt = relay.format
             data = encoded.get(fmt)
             if data is None:

@@ -427,6 +427,53 @@ async def test_a_websockets_client_with_a_short_queue_stays_fresh() -> None:
     assert max(a for t, a in ages if t >= 3.0) <= max(a for t, a in ages if t < 2.0) + T(0.1)
 
 
+def _read_phases(raw: RawClient, phases: list[tuple[float, float]]) -> list[tuple[float, int, float]]:
+    """Read through ``phases`` of (seconds, pause after each read; a negative pause: one pause of that length).
+
+    Returns [(time since start, seq, age in s)] of every frame.
+    """
+    out = []
+    start = time.monotonic()
+    for seconds, pause in phases:
+        if pause < 0:
+            time.sleep(-pause)
+            continue
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            msg = P.decode(raw.recv_data())  # type: ignore[arg-type]
+            if isinstance(msg, P.FrameMessage):
+                now = time.monotonic() - start
+                out.append((now, msg.frame.seq, (time.time_ns() - msg.frame.captured_ns) / 1e9))
+            if pause:
+                time.sleep(pause)
+    return out
+
+
+async def test_a_client_that_keeps_up_loses_nothing_in_a_hitch() -> None:
+    """After keeping up for a second, a client gets a window of a second: a 0.6 s hitch costs no frame."""
+    async with serving(DemoSource()) as srv:
+        raw = await in_thread(lambda: RawClient(srv.url))
+        got = await in_thread(_read_phases, raw, [(2.0, 0.0), (0, -0.6), (1.5, 0.0)])
+        raw.close()
+    seqs = [seq for _, seq, _ in got]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), [
+        b - a for a, b in zip(seqs, seqs[1:], strict=False) if b - a != 1
+    ]
+    assert len(seqs) >= 90
+
+
+async def test_a_client_that_turns_slow_gets_fresh_frames_again() -> None:
+    """Fast for 2 s (the larger window), then 10 reads/s: after the frames in flight, fresh frames again."""
+    async with serving(DemoSource()) as srv:
+        raw = await in_thread(lambda: RawClient(srv.url))
+        got = await in_thread(_read_phases, raw, [(2.0, 0.0), (9.0, 0.1)])
+        raw.close()
+    slow = [(t, age) for t, _, age in got if t >= 2.0]
+    assert max(age for _, age in slow) <= 32 * 0.1 + T(0.5)  # at most the burst window's frames in flight
+    settled = [age for t, age in slow if t >= 8.0]
+    assert settled and max(settled) <= 0.1 + 2 / 30 + T(0.15), settled
+
+
 async def test_fast_readers_still_get_every_frame_of_a_paced_stream() -> None:
     frames = synthetic_frames(90)
     async with serving(PlainListSource(frames), speed=3.0, wait_clients=2) as srv:
