@@ -398,3 +398,16 @@ async def test_cli_max_clients() -> None:
                     pass
             assert err.value.response.status_code == 503
         serve.proc.kill()
+
+
+async def test_the_python_example_presents_a_token() -> None:
+    async with serving("demo", "--token", "auto") as serve:
+        token = re.search(r"token: (\S+)", "".join(serve.head)).group(1)  # type: ignore[union-attr]
+        example = [sys.executable, str(ROOT / "examples" / "client.py"), serve.url, "--frames", "3"]
+        ok = await in_thread(
+            lambda: subprocess.run([*example, "--token", token], capture_output=True, text=True, timeout=T(60))
+        )
+        refused = await in_thread(lambda: subprocess.run(example, capture_output=True, text=True, timeout=T(60)))
+        serve.proc.kill()
+    assert ok.returncode == 0 and "hello: protocol 1" in ok.stdout, ok.stderr
+    assert refused.returncode != 0 and "HTTP 401" in refused.stderr, refused.stderr
