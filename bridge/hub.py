@@ -70,7 +70,7 @@ BURST_WINDOW = 32
 GROW_AFTER = 30
 SHRINK_AFTER = 3
 #: With the burst window a ping follows every this many frames (a pong answers all frames before its ping).
-PING_STRIDE = 8
+PING_STRIDE = 16
 
 _FRAME = object()  # the frame slot's place in a relay's outbox
 _STATE = object()  # the state slot's place
