@@ -198,7 +198,7 @@ async def soak(seconds: float, n_keepers: int = 80) -> dict[str, object]:
     in_window = [a for t, a in slow if t >= 10.0]
     per_minute = {}
     for t, a in slow:
-        if t >= 10.0:
+        if 10.0 <= t < 10.0 + seconds // 60 * 60:  # whole minutes only
             per_minute.setdefault(int((t - 10.0) // 60), []).append(a)
     ages = [a for k in keepers for a in k.ages]
     stalled_lines = [ln for ln in log.splitlines() if "disconnected" in ln and "dropped" in ln]
