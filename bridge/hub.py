@@ -28,12 +28,12 @@ its window of frames are unacknowledged by a pong. A client answers a ping when 
 the window, whatever the buffers, and the frame sent when a pong arrives is the newest.
 
 The window is :data:`FRAME_WINDOW` (2) frames: a slow reader then reads frames at most about one read interval
-plus two frame periods old. A client that has kept up for a while (every frame answered before the next one,
-:data:`GROW_AFTER` times in a row) gets :data:`BURST_WINDOW` (32, a second at 30 fps) instead, and a ping only
-every :data:`PING_STRIDE` frames: a hitch of its own (a garbage collection, a busy frame in a game engine, a
-machine short of CPU) of up to that long loses nothing. As soon as its window is full :data:`SHRINK_AFTER` times
-in a row it is back to 2 (so a client that turns slow reads frames up to 32 read intervals old for a moment,
-then fresh ones again). A client that keeps up answers within a round trip,
+plus two frame periods old. A client that keeps up (each frame answered before the next one, :data:`GROW_AFTER`
+times, a late answer counting one back) gets :data:`BURST_WINDOW` (40) instead, and a ping only every
+:data:`PING_STRIDE` (8) frames: a hitch of its own (a garbage collection, a busy frame in a game engine, a machine
+short of CPU) of up to 32 frame periods, a second at 30 fps, loses nothing. As soon as its window is full
+:data:`SHRINK_AFTER` times in a row it is back to 2 (so a client that turns slow reads frames up to 40 read
+intervals old for a moment, then fresh ones again). A client that keeps up answers within a round trip,
 long before the next frame, and sees no difference. ``--speed max`` replays run without a window (every frame
 matters there, not its age; see :meth:`Hub.wait_ready`). A client farther away than two frame periods (round
 trip over 66 ms at 30 fps) that has not earned the larger window receives fewer frames, never older ones.
@@ -64,13 +64,14 @@ log = logging.getLogger("bridge.server")
 MAX_REPLIES = 16
 #: Frames a paced relay sends ahead of the client's pongs (see the module docstring) ...
 FRAME_WINDOW = 2
-#: ... and for a client that has kept up: a hitch of this many frame periods loses nothing.
-BURST_WINDOW = 32
+#: ... and for a client that has kept up: a hitch of at least BURST_WINDOW - PING_STRIDE frame periods (32, a
+#: second at 30 fps) loses nothing (the frames after the last ping cannot be answered before the next one).
+BURST_WINDOW = 40
 #: Frames in a row answered before the next one for the larger window; full windows in a row to lose it.
 GROW_AFTER = 30
 SHRINK_AFTER = 3
 #: With the burst window a ping follows every this many frames (a pong answers all frames before its ping).
-PING_STRIDE = 16
+PING_STRIDE = 8
 
 _FRAME = object()  # the frame slot's place in a relay's outbox
 _STATE = object()  # the state slot's place
@@ -160,9 +161,12 @@ class Relay:
             self._caught_up += 1
             if self._caught_up >= GROW_AFTER and self._window is not None:
                 self._limit = max(self._window, BURST_WINDOW)
+        elif in_flight < self._limit:  # a pong a little late (a busy client): not yet a slow one
+            self._full = 0
+            self._caught_up = max(0, self._caught_up - 1)
         else:
             self._caught_up = 0
-            self._full = self._full + 1 if in_flight >= self._limit else 0
+            self._full += 1
             if self._full >= SHRINK_AFTER and self._window is not None and self._limit > self._window:
                 self._limit = self._window
                 self._ping_tail()  # frames sent since the last ping must be answerable, or the window never opens

@@ -32,7 +32,7 @@ from bridge import protocol as P
 from bridge.errors import UserError
 from bridge.formats import open_writer
 from bridge.frame import PoseFrame
-from bridge.hub import MAX_REPLIES, Hub
+from bridge.hub import BURST_WINDOW, MAX_REPLIES, Hub
 from bridge.player import FrameSink, Player
 from bridge.server import PoseServer, is_loopback_host, is_own_origin, normalize_origin, resolve_token
 from bridge.sources.base import SeekableSource, Source
@@ -466,11 +466,11 @@ async def test_a_client_that_turns_slow_gets_fresh_frames_again() -> None:
     """Fast for 2 s (the larger window), then 10 reads/s: after the frames in flight, fresh frames again."""
     async with serving(DemoSource()) as srv:
         raw = await in_thread(lambda: RawClient(srv.url))
-        got = await in_thread(_read_phases, raw, [(2.0, 0.0), (9.0, 0.1)])
+        got = await in_thread(_read_phases, raw, [(2.0, 0.0), (10.0, 0.1)])
         raw.close()
     slow = [(t, age) for t, _, age in got if t >= 2.0]
-    assert max(age for _, age in slow) <= 32 * 0.1 + T(0.5)  # at most the burst window's frames in flight
-    settled = [age for t, age in slow if t >= 8.0]
+    assert max(age for _, age in slow) <= BURST_WINDOW * 0.1 + T(0.5)  # at most the burst window in flight
+    settled = [age for t, age in slow if t >= 9.0]
     assert settled and max(settled) <= 0.1 + 2 / 30 + T(0.15), settled
 
 

@@ -192,6 +192,8 @@ async def _serve(args: argparse.Namespace) -> int:
     context = tls_context(args)
     if args.record:
         detect_format(args.record)
+        if is_recording(args.source) and Path(args.record).resolve() == Path(args.source).resolve():
+            raise UserError(f"--record {args.record} would overwrite the recording being replayed")
         check_target(args.record, overwrite=args.overwrite)
     source = open_source(args)
     try:
