@@ -101,8 +101,16 @@ async def latency(n_clients: int, seconds: float) -> dict[str, float]:
     }
 
 
+def _pong(payload: bytes) -> bytes:
+    """A masked pong frame (client frames are masked, RFC 6455 5.3), for payloads < 126 bytes."""
+    import os
+
+    key = os.urandom(4)
+    return bytes((0x8A, 0x80 | len(payload))) + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
 class RawClient:
-    """A minimal blocking WebSocket reader on a plain socket (server frames are unmasked).
+    """A minimal WebSocket reader on a plain socket (server frames are unmasked); it answers pings.
 
     Used to timestamp frames as their bytes arrive, with as little client-side work as
     possible, so the measurement shows the server's latency rather than a client library's.
@@ -126,6 +134,15 @@ class RawClient:
         assert head.startswith(b"HTTP/1.1 101"), head
         self.sock.setblocking(False)
         self.messages: list[tuple[int, bytes]] = []
+        self.pongs: list[bytes] = []
+
+    def answer_pings(self) -> None:
+        """Send the pongs owed. The server paces frames by them: a frame goes out once the one before is read."""
+        if self.pongs:
+            self.sock.setblocking(True)
+            self.sock.sendall(b"".join(self.pongs))
+            self.sock.setblocking(False)
+            self.pongs.clear()
 
     def feed(self) -> None:
         """Read what is there; timestamp each complete message when its last bytes arrived."""
@@ -145,6 +162,8 @@ class RawClient:
                 return
             if self.buf[0] & 0x0F == 0x2:  # binary message
                 self.messages.append((now, self.buf[start : start + n]))
+            elif self.buf[0] & 0x0F == 0x9:  # ping: answered (as every client must) after this round of reads
+                self.pongs.append(_pong(self.buf[start : start + n]))
             self.buf = self.buf[start + n :]
 
 
@@ -161,8 +180,11 @@ def raw_latency(url: str, n_clients: int, seconds: float) -> list[tuple[int, byt
     end = time.monotonic() + 1.0 + seconds
     warm = time.monotonic() + 1.0
     while time.monotonic() < end:
-        for key, _ in sel.select(timeout=0.1):
+        ready = sel.select(timeout=0.1)
+        for key, _ in ready:  # timestamp every frame that arrived first, then answer the pings
             key.data.feed()
+        for key, _ in ready:
+            key.data.answer_pings()
         if warm and time.monotonic() >= warm:
             for c in clients:
                 c.messages.clear()

@@ -9,7 +9,14 @@ the timeline is re-based instead of bursting to catch up.
 
 Replay controls (pause, resume, seek, speed) apply to seekable sources
 (recordings); every change is broadcast to all clients as a ``state`` message.
-Seeking while paused shows the frame sought to and stays paused.
+Seeking while paused shows the frame sought to and stays paused. A replayed
+frame's ``captured_ns`` is stamped when it is published, after its pacing and
+any pause: the latency clients show is the replay's own, not the wait.
+
+Paced and live streams are sent with the hub's pacing window (fresh frames for
+slow readers, :mod:`bridge.hub`); ``--speed max`` replays without it, and waits
+for the clients that keep up and for sinks that can apply backpressure (a
+recorder's queue) instead.
 """
 
 from __future__ import annotations
@@ -18,12 +25,12 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import Protocol
 
 from .errors import ProtocolError
 from .frame import PoseFrame
-from .hub import Hub
+from .hub import FRAME_WINDOW, Hub
 from .protocol import Control, Pause, Resume, Seek, SetSpeed, State
 from .sources.base import SeekableSource, Source
 
@@ -34,7 +41,11 @@ _MAX_LATE = 0.25  # seconds behind schedule before the timeline is re-based
 
 
 class FrameSink(Protocol):
-    """Something that receives every published frame (a recorder, a preview window)."""
+    """Something that receives every published frame (a recorder, a preview window).
+
+    ``write`` must not block the event loop. A sink may also define ``async wait_ready()``: with ``--speed max``
+    the player awaits it after every frame (a recorder that lets the replay run only as fast as it writes).
+    """
 
     def write(self, frame: PoseFrame) -> None: ...
 
@@ -75,6 +86,11 @@ class Player:
         self._show_next = False
         self._changed = asyncio.Event()
         self._base: tuple[float, float] | None = None  # (monotonic wall time, frame t)
+        self._update_window()
+
+    def _update_window(self) -> None:
+        """Pace frames to the clients' reading (fresh frames), except for ``--speed max`` replays."""
+        self.hub.window = None if self.speed is None and not self.source.live else FRAME_WINDOW
 
     @property
     def replayable(self) -> bool:
@@ -111,6 +127,7 @@ class Player:
         elif isinstance(message, SetSpeed):
             self.speed = message.speed
             self._base = None
+            self._update_window()
         self._changed.set()
         self.hub.send_all(self.state())
 
@@ -165,6 +182,8 @@ class Player:
                     self._publish(frame)
                     if self.speed is None and not self.source.live:
                         await self.hub.wait_ready(self.stall_timeout)
+                        for ready in self._sink_waits:
+                            await ready()
                     if self._seek_to is not None:
                         interrupted = True
                         break
@@ -176,7 +195,13 @@ class Player:
                 continue
             return self.published
 
+    @property
+    def _sink_waits(self) -> list[Callable[[], Awaitable[None]]]:
+        return [w for w in (getattr(sink, "wait_ready", None) for sink in self.sinks) if w is not None]
+
     def _publish(self, frame: PoseFrame) -> None:
+        if self.replayable:  # stamped when due: after the pacing sleep and any pause
+            frame = frame.replace(captured_ns=time.time_ns())
         for transform in self.transforms:
             frame = transform(frame)
         for sink in self.sinks:  # recorders first: a frame any client saw is in the recording

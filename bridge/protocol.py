@@ -17,7 +17,9 @@ widths), so the same message always gives the same bytes:
 Decoding is liberal in what it accepts where the meaning is unambiguous (any
 integer width, float32 or float64, unknown keys are ignored) and strict
 otherwise: every violation raises :class:`~bridge.errors.RemoteProtocolError`
-whose message names the message type and field.
+whose message names the message type and field. Whatever the input — deep
+nesting, 400-digit numbers, random bytes — :func:`decode` raises nothing else,
+and quotes at most :data:`MAX_QUOTE` characters of it in an error message.
 """
 
 from __future__ import annotations
@@ -489,8 +491,36 @@ def encode(message: Message, fmt: WireFormat) -> bytes | str:
 # --------------------------------------------------------------------------- decoding
 
 
+#: Most characters of a client's value quoted in an error message (error replies must stay small).
+MAX_QUOTE = 40
+
+
 def _bad(msg: str, code: str = "bad_message") -> RemoteProtocolError:
     return RemoteProtocolError(msg, code)
+
+
+def _quote(value: Any) -> str:
+    """A short description of a peer's value for an error message: at most about :data:`MAX_QUOTE` characters.
+
+    Strings are cut, containers are named rather than shown (their ``repr`` could be megabytes, or
+    recurse too deeply), integers too long to print are described by their size.
+    """
+    if isinstance(value, str):
+        return repr(value) if len(value) <= MAX_QUOTE else repr(value[:MAX_QUOTE]) + "..."
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value) if value.bit_length() <= 128 else f"an integer of {value.bit_length()} bits"
+    return f"a {type(value).__name__}"
+
+
+def _finite(value: int | float) -> float | None:
+    """``float(value)`` when finite (an integer too large for a double is not), else ``None``."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _get(obj: Mapping[str, Any], where: str, key: str, kinds: tuple[type, ...], *, optional: bool = False) -> Any:
@@ -511,9 +541,9 @@ def _get(obj: Mapping[str, Any], where: str, key: str, kinds: tuple[type, ...], 
 def _int(obj: Mapping[str, Any], where: str, key: str, *, optional: bool = False, minimum: int = 0) -> Any:
     value = _get(obj, where, key, (int,), optional=optional)
     if value is not None and value < minimum:
-        raise _bad(f"{where}: field {key!r} must be >= {minimum}, got {value}", "bad_value")
+        raise _bad(f"{where}: field {key!r} must be >= {minimum}, got {_quote(value)}", "bad_value")
     if value is not None and value >= 2**64:  # JSON integers are unbounded; the wire's are uint64
-        raise _bad(f"{where}: field {key!r} must be < 2**64, got {value}", "bad_value")
+        raise _bad(f"{where}: field {key!r} must be < 2**64, got {_quote(value)}", "bad_value")
     return value
 
 
@@ -521,19 +551,21 @@ def _float(obj: Mapping[str, Any], where: str, key: str, *, optional: bool = Fal
     value = _get(obj, where, key, (int, float), optional=optional)
     if value is None:
         return None
-    value = float(value)
-    if not math.isfinite(value):
-        raise _bad(f"{where}: field {key!r} must be finite, got {value}", "bad_value")
-    return value
+    number = _finite(value)
+    if number is None:
+        raise _bad(f"{where}: field {key!r} must be a finite number, got {_quote(value)}", "bad_value")
+    return number
 
 
 def _speed(obj: Mapping[str, Any], where: str) -> float | None:
     value = obj.get("speed")
     if value == "max":
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
-        return float(value)
-    raise _bad(f"{where}: field 'speed' must be a number > 0 or \"max\", got {value!r}", "bad_value")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = _finite(value)
+        if number is not None and number > 0:
+            return number
+    raise _bad(f"{where}: field 'speed' must be a finite number > 0 or \"max\", got {_quote(value)}", "bad_value")
 
 
 def _block(obj: Mapping[str, Any], where: str, key: str) -> Block | None:
@@ -548,7 +580,7 @@ def _block(obj: Mapping[str, Any], where: str, key: str) -> Block | None:
     if isinstance(value, list):
         try:
             arr = np.array(value, dtype=np.float32)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError, RecursionError):
             raise _bad(f"{where}: field {key!r} must be 33 rows of 5 numbers") from None
         if arr.shape != BLOCK_SHAPE or any(
             isinstance(v, bool) or not isinstance(v, (int, float)) for row in value for v in row
@@ -591,9 +623,10 @@ def _angles(obj: Mapping[str, Any], where: str) -> dict[str, float | None] | Non
         return None
     angles: dict[str, float | None] = {}
     for k, v in raw.items():
-        if not isinstance(k, str) or not (v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))):
-            raise _bad(f"{where}: field 'angles' must map names to numbers or null", "bad_value")
-        angles[k] = None if v is None else float(v)
+        number = None if v is None or isinstance(v, bool) or not isinstance(v, (int, float)) else _finite(v)
+        if not isinstance(k, str) or (v is not None and number is None):
+            raise _bad(f"{where}: field 'angles' must map names to finite numbers or null", "bad_value")
+        angles[k] = number
     return angles
 
 
@@ -705,7 +738,7 @@ def _decode_control(obj: Mapping[str, Any]) -> Control:
         return Seek(_int(obj, w, "frame"))
     if op == "speed":
         return SetSpeed(_speed(obj, w))
-    raise _bad(f"control: unknown op {op!r} (known: ping, pause, resume, seek, speed)", "unknown_op")
+    raise _bad(f"control: unknown op {_quote(op)} (known: ping, pause, resume, seek, speed)", "unknown_op")
 
 
 def _decode_state(obj: Mapping[str, Any]) -> State:
@@ -749,25 +782,42 @@ def decode(data: bytes | bytearray | memoryview | str) -> Message:
     """Decode one wire message: ``bytes`` are msgpack, ``str`` is JSON.
 
     Unknown message types decode to :class:`Unknown`; unknown keys are ignored.
-    Raises :class:`RemoteProtocolError` (with ``code``) for anything else that is
-    not valid protocol v1: undecodable bytes, trailing data, a non-map, missing or
-    mistyped fields, an unknown control ``op``.
+    Raises :class:`RemoteProtocolError` (with ``code`` and a non-empty message)
+    for anything else that is not valid protocol v1: undecodable bytes, trailing
+    data, a non-map, missing or mistyped fields, an unknown control ``op``,
+    nesting too deep for the parser, numbers too large for their field. It raises
+    nothing else, whatever ``data`` holds.
     """
     if isinstance(data, str):
         try:
             obj = json.loads(data, parse_constant=_reject_constant)
-        except ValueError as exc:
-            raise _bad(f"not valid JSON: {exc}") from None
+        except RecursionError:
+            raise _bad("not valid JSON: nested too deeply") from None
+        except ValueError as exc:  # includes integers of more than 4300 digits
+            raise _bad(f"not valid JSON: {_clip(str(exc))}") from None
     elif isinstance(data, (bytes, bytearray, memoryview)):
         try:
             obj = msgpack.unpackb(data, raw=False, strict_map_key=True, use_list=True)
         except msgpack.ExtraData:
             raise _bad("not valid msgpack: trailing bytes after the message") from None
-        except (ValueError, msgpack.UnpackException, TypeError) as exc:
-            raise _bad(f"not valid msgpack: {exc or type(exc).__name__}") from None
+        except msgpack.StackError:
+            raise _bad("not valid msgpack: nested too deeply") from None
+        except (ValueError, msgpack.UnpackException, TypeError, RecursionError) as exc:
+            raise _bad(f"not valid msgpack: {_clip(str(exc)) or type(exc).__name__}") from None
     else:
         raise _bad(f"a message must be bytes or text, got {type(data).__name__}")
-    return decode_object(obj)
+    try:
+        return decode_object(obj)
+    except RemoteProtocolError:
+        raise
+    except (RecursionError, OverflowError, TypeError, ValueError) as exc:
+        # The checks above name the field; this net catches what a hostile peer finds that they do not
+        # anticipate, so that a client message can never end its connection (the server answers `error`).
+        raise _bad(f"cannot decode the message ({type(exc).__name__})") from None
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _reject_constant(name: str) -> Any:

@@ -2,6 +2,7 @@
 
     pose-bridge serve &                 # the demo source on ws://127.0.0.1:8765/
     python examples/client.py           # or: python examples/client.py ws://HOST:PORT/ --frames 10
+    python examples/client.py ws://HOST:PORT/ --token TOKEN      # a server started with --token
 
 Latency: ping/pong gives the round trip and the offset between the server's clock and ours
 (offset = server_ns - (client_send_ns + client_recv_ns) / 2), so each frame's end-to-end latency
@@ -13,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import time
 
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from bridge import protocol as P
 
@@ -35,8 +38,9 @@ async def clock_offset(ws, pings: int = 5) -> tuple[float, float]:  # type: igno
     return statistics.median(offsets), statistics.median(rtts)
 
 
-async def main(url: str, frames: int) -> None:
-    async with connect(url, subprotocols=[P.SUBPROTOCOL_MSGPACK]) as ws:  # type: ignore[list-item]
+async def main(url: str, frames: int, token: str | None = None) -> None:
+    headers = {"Authorization": f"Bearer {token}"} if token else None  # how a server's --token is presented
+    async with connect(url, subprotocols=[P.SUBPROTOCOL_MSGPACK], additional_headers=headers) as ws:  # type: ignore[list-item]
         hello = P.decode(await ws.recv())
         assert isinstance(hello, P.Hello)
         s = hello.source
@@ -76,9 +80,14 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("url", nargs="?", default="ws://127.0.0.1:8765/")
     ap.add_argument("--frames", type=int, default=5, help="how many frames to print (default 5)")
+    ap.add_argument("--token", default=os.environ.get("POSE_BRIDGE_TOKEN"), help="the server's --token")
     a = ap.parse_args()
     try:
-        asyncio.run(main(a.url, a.frames))
+        asyncio.run(main(a.url, a.frames, a.token))
+    except InvalidStatus as exc:
+        status = exc.response.status_code
+        why = {401: "a missing or wrong token (--token)", 403: "this origin is not allowed"}.get(status, "")
+        raise SystemExit(f"{a.url} refused the connection: HTTP {status} {why}".rstrip()) from None
     except OSError as exc:
         reason = exc.strerror or exc
         raise SystemExit(f"cannot connect to {a.url}: {reason} (is `pose-bridge serve` running?)") from None

@@ -284,3 +284,21 @@ async def test_serve_streams_everyone_and_a_replay_serves_them_back(media: Path,
         await serve.kill()
     assert replay.hello is not None and replay.hello.max_people == 4
     assert [m.frame.people for m in replay.frames] == [f.people for f in frames]
+
+
+def test_non_finite_values_of_a_person_go_out_as_missing() -> None:
+    """Protocol v1 has no NaN: a person's block with a NaN is sent as null, like the frame's own (hub.finite_frame)."""
+    from bridge import protocol as P
+    from bridge.hub import finite_frame
+
+    img, world = pose_at(2)
+    bad = np.array(world, copy=True)
+    bad[5, 0] = np.nan
+    frame = PoseFrame(0, 0.0, 0, img, world, people=[Person(1, img, world), Person(2, img, bad, None, {"x": np.nan})])
+    clean, changed = finite_frame(frame)
+    assert changed and clean.people[1].world is None and clean.people[1].angles == {"x": None}
+    assert clean.people[0] == frame.people[0]
+    for fmt in (P.WireFormat.MSGPACK, P.WireFormat.JSON):
+        decoded = P.decode(P.encode(P.FrameMessage(clean, 0), fmt))
+        assert isinstance(decoded, P.FrameMessage) and decoded.frame.people[1].world is None
+    assert finite_frame(clean) == (clean, False)

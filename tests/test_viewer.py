@@ -205,10 +205,10 @@ async def test_replay_pause_resume_seek_speed_from_the_page(browser: Browser, tm
         await browser.wait_for("poseViewer.framesReceived >= 10 && poseViewer.state", test_timeout(20), "frames")
         assert await browser.eval("document.getElementById('replay').hidden") is False
         latency = await browser.eval("document.getElementById('latency').textContent")
-        # a replay stamps captured_ns when a frame is taken from the file (the 2023 times stay in the file):
-        # the latency shown is the replay's own, a few ms up to about a frame interval of pacing
+        # a replay stamps captured_ns when a frame is due (the 2023 times stay in the file): the latency shown is
+        # the replay's own, about zero give or take the ping/pong clock offset's error (a few ms on loopback)
         if latency != "measuring…":
-            assert latency.endswith(")") and 0 <= float(latency.split(" ms", 1)[0]) < 500, latency
+            assert latency.endswith(")") and -5 <= float(latency.split(" ms", 1)[0]) < 500, latency
 
         await browser.eval("document.getElementById('playpause').click()")
         await browser.wait_for("poseViewer.state.paused === true", test_timeout(5), "paused state")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import logging
+import os
+import ssl
 import sys
 from pathlib import Path  # recordings (issue 4)
 
@@ -14,12 +17,13 @@ from .._platform import on_stop_signal
 from ..angles import ANGLE_NAMES
 from ..errors import UserError
 from ..extract import writer_for  # recordings (issue 4)
-from ..formats import is_recording  # recordings (issue 4)
+from ..formats import detect_format, is_recording  # recordings (issue 4)
 from ..hub import Hub
 from ..overlay import preview_for_source
 from ..player import FrameSink, Player, Transform
 from ..protocol import Hello
-from ..server import PoseServer
+from ..recorder import Recorder, check_target
+from ..server import MAX_CLIENTS, TOKEN_ENV, PoseServer, normalize_origin, resolve_token
 from ..skeleton import HUMANOID_BONES
 from ..sources.base import Source
 from ..sources.demo import DemoSource
@@ -42,6 +46,9 @@ SOURCE is one of:
 --record OUT writes every streamed frame to OUT (.txt, .jsonl or .csv), flushed per frame;
 a .bvh file holds the humanoid pose. --vmc HOST:PORT sends it to VMC receivers (VSeeFace,
 Warudo, VNyan, EVMC4U). See docs/outputs.md.
+
+Listening beyond this machine (--host 0.0.0.0, a LAN address) needs a token that clients present
+(--token TOKEN, --token auto, or the POSE_BRIDGE_TOKEN variable), or --no-auth. See docs/security.md.
 """
 
 log = logging.getLogger("bridge.serve")
@@ -97,6 +104,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write every streamed frame to OUT (.txt, .jsonl, .csv; or .bvh: the humanoid pose, implies --avatar), "
         "flushed per frame",
     )
+    group.add_argument("--overwrite", action="store_true", help="let --record replace an existing file")
+    # security (issue 9): docs/security.md
+    sec = parser.add_argument_group("security (docs/security.md)")
+    sec.add_argument(
+        "--token",
+        metavar="TOKEN",
+        help=f"clients must present TOKEN ('Authorization: Bearer TOKEN' or ?token=TOKEN); 'auto' generates one "
+        f"and prints it (default: ${TOKEN_ENV}; required with a --host beyond this machine)",
+    )
+    sec.add_argument(
+        "--no-auth", action="store_true", help="allow clients without a token on a --host beyond this machine"
+    )
+    sec.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also accept browser pages from origin URL (e.g. http://192.168.1.5:8000); repeatable",
+    )
+    sec.add_argument(
+        "--max-clients",
+        type=_options.non_negative_int,
+        default=MAX_CLIENTS,
+        metavar="N",
+        help=f"refuse (HTTP 503) connections beyond N clients (default {MAX_CLIENTS})",
+    )
+    sec.add_argument("--certfile", metavar="PEM", help="TLS certificate chain: serve wss:// and https://")
+    sec.add_argument("--keyfile", metavar="PEM", help="TLS private key (default: in --certfile)")
 
 
 def open_source(args: argparse.Namespace) -> Source:
@@ -125,12 +160,18 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
     sinks: list[FrameSink] = []
     if args.preview:
         sinks.append(preview_for_source(source))
-    if args.record:  # recordings (issue 4): every published frame, after transforms
+    if args.record:  # recordings (issue 4): every published frame, after transforms, on the recorder's thread
         if isinstance(source, RecordingSource) and Path(args.record).resolve() == source.path.resolve():
             raise UserError(f"--record {args.record} would overwrite the recording being replayed")
         hello = hello_for(args, source)
         sinks.append(
-            writer_for(args.record, source.info, coords=args.coords, angles=hello.angles, max_people=hello.max_people)
+            Recorder(
+                args.record,
+                lambda: writer_for(
+                    args.record, source.info, coords=args.coords, angles=hello.angles, max_people=hello.max_people
+                ),
+                overwrite=args.overwrite,
+            )
         )
     if _vmc.wanted(args):  # issue 13: VMC protocol output, beside the clients
         sender = _vmc.sender_from_args(args, hello_for(args, source).max_people)
@@ -145,6 +186,20 @@ def _outputs_need_avatar(args: argparse.Namespace) -> None:
     if (_vmc.wanted(args) or bvh) and not args.avatar:
         log.info("%s needs the humanoid pose: solving it (--avatar)", "--vmc" if _vmc.wanted(args) else "--record .bvh")
         args.avatar = True
+
+
+def tls_context(args: argparse.Namespace) -> ssl.SSLContext | None:
+    """A server TLS context from --certfile/--keyfile, or ``None``. Raises UserError for unusable files."""
+    if args.keyfile and not args.certfile:
+        raise UserError("--keyfile needs --certfile")
+    if not args.certfile:
+        return None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(args.certfile, args.keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        raise UserError(f"cannot use --certfile/--keyfile: {getattr(exc, 'strerror', None) or exc}") from None
+    return context
 
 
 def hello_for(args: argparse.Namespace, source: Source) -> Hello:
@@ -167,6 +222,18 @@ def hello_for(args: argparse.Namespace, source: Source) -> Hello:
 
 async def _serve(args: argparse.Namespace) -> int:
     _outputs_need_avatar(args)  # issue 13
+    # Everything the user can get wrong is checked before the source is opened and the port bound.
+    token = resolve_token(args.host, args.token, no_auth=args.no_auth)
+    try:
+        origins = [normalize_origin(o) for o in args.allow_origin]
+    except ValueError as exc:
+        raise UserError(f"--allow-origin: {exc}") from None
+    context = tls_context(args)
+    if args.record:
+        detect_format(args.record)
+        if is_recording(args.source) and Path(args.record).resolve() == Path(args.source).resolve():
+            raise UserError(f"--record {args.record} would overwrite the recording being replayed")
+        check_target(args.record, overwrite=args.overwrite)
     source = open_source(args)
     try:
         if isinstance(source, VideoSource):
@@ -180,26 +247,60 @@ async def _serve(args: argparse.Namespace) -> int:
             sinks=build_sinks(args, source),
         )
         server = PoseServer(
-            player, hello_for(args, source), host=args.host, port=args.port, wait_clients=args.wait_clients
+            player,
+            hello_for(args, source),
+            host=args.host,
+            port=args.port,
+            wait_clients=args.wait_clients,
+            token=token,
+            allowed_origins=origins,
+            max_clients=args.max_clients,
+            ssl=context,
         )
         port = await server.start()
+        recorders = [s for s in player.sinks if isinstance(s, Recorder)]
+        try:
+            for recorder in recorders:  # only now: a port in use or a bad source never touches the file
+                recorder.open()
+        except UserError:
+            await server.close()
+            raise
         # Everything loaded so far (MediaPipe, numpy, the model's Python objects) lives for the whole run:
         # keep it out of the garbage collector's full scans, which would otherwise pause the stream.
         gc.freeze()
         loop = asyncio.get_running_loop()
-        on_stop_signal(loop, server.shutdown)  # Ctrl-C, SIGTERM; Windows too
+        on_stop_signal(loop, functools.partial(_on_signal, server))  # Ctrl-C, SIGTERM; Windows too
         host = f"[{args.host}]" if ":" in args.host else args.host
+        ws, http = ("wss", "https") if context else ("ws", "http")
+        generated = token is not None and args.token == "auto"
+        viewer = f"{http}://{host}:{port}/" + (f"?token={token}" if generated else "")
         print(
-            f"pose-bridge: serving {source.info.kind} '{source.info.name}' on ws://{host}:{port}/ "
-            f"(viewer: http://{host}:{port}/); Ctrl-C to stop",
+            f"pose-bridge: serving {source.info.kind} '{source.info.name}' on {ws}://{host}:{port}/ "
+            f"(viewer: {viewer}); Ctrl-C to stop",
             file=sys.stderr,
             flush=True,
         )
+        if generated:
+            print(f"pose-bridge: token: {token} (clients: 'Authorization: Bearer TOKEN' or ?token=TOKEN)",
+                  file=sys.stderr, flush=True)  # fmt: skip
+        elif token is not None:
+            print("pose-bridge: clients must present the token", file=sys.stderr, flush=True)
         frames = await server.run()
         log.info("stream ended after %d frames", frames)
+        failed = [r.failed for r in recorders if r.failed]
+        if failed:
+            raise UserError(failed[0])
         return 0
     finally:
         await source.aclose()
+
+
+def _on_signal(server: PoseServer) -> None:
+    """First Ctrl-C/SIGTERM: end the stream for everyone (within 2 s). A second one: exit at once (130)."""
+    if server.shutdown_requested:
+        print("pose-bridge: interrupted again: exiting now", file=sys.stderr, flush=True)
+        os._exit(130)
+    server.shutdown()
 
 
 def run(args: argparse.Namespace) -> int:

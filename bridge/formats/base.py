@@ -10,6 +10,7 @@ after ``kill -9`` at most the frame being written is lost.
 from __future__ import annotations
 
 import abc
+import errno
 import json
 import logging
 import os
@@ -211,6 +212,19 @@ class RecordingWriter(abc.ABC):
         self._file.write(text)
         self._file.flush()
         self.frames_written += 1
+
+    def sync(self) -> None:
+        """Flush and ``fsync`` what was written: on disk even if the machine loses power now.
+
+        A file that cannot be synced (a pipe, a device) is only flushed.
+        """
+        if not self._file.closed:
+            self._file.flush()
+            try:
+                os.fsync(self._file.fileno())
+            except OSError as exc:
+                if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EROFS):
+                    raise
 
     def close(self) -> None:
         """Write the header if no frame was written, and close the file. Idempotent."""

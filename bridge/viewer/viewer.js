@@ -74,10 +74,16 @@
   // ------------------------------------------------------------------ connection
 
   function wsUrl() {
-    const q = new URLSearchParams(location.search).get("ws");
-    if (q) return q;
-    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/";
+    // ?token=T (the server's --token; browsers cannot send headers) goes on to the WebSocket URL
+    const params = new URLSearchParams(location.search);
+    const url = new URL(params.get("ws") || (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/");
+    const token = params.get("token");
+    if (token && !url.searchParams.has("token")) url.searchParams.set("token", token);
+    return url.href;
   }
+
+  // the URL as shown on the page: without the token
+  const shownUrl = (url) => url.replace(/([?&]token=)[^&]*/, "$1…");
 
   let pingTimer = null;
   let retryTimer = null;
@@ -86,7 +92,7 @@
     clearTimeout(retryTimer);
     S.url = wsUrl();
     S.ended = null;
-    setConn("connecting", "connecting to " + S.url + " …");
+    setConn("connecting", "connecting to " + shownUrl(S.url) + " …");
     let ws;
     try {
       ws = new WebSocket(S.url, "posebridge.v1.json");
@@ -95,7 +101,9 @@
       return;
     }
     S.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       S.retryMs = 1000;
       setConn("connected", "connected");
       // a few quick pings first: the first round trip is often slow (connection set-up), the offset
@@ -124,7 +132,10 @@
         return;
       }
       const secs = Math.round(S.retryMs / 1000);
-      setConn("closed", `disconnected${ev.code ? " (" + ev.code + ")" : ""} — retrying in ${secs} s`);
+      // a refused handshake (wrong token, origin not allowed) looks like any failed connection to a page
+      const hint = opened ? "" : new URLSearchParams(location.search).has("token")
+        ? " (refused? check the token)" : " (refused? a server started with --token needs ?token=… in this page's URL)";
+      setConn("closed", `disconnected${ev.code ? " (" + ev.code + ")" : ""}${hint} — retrying in ${secs} s`);
       $("reconnect").hidden = false;
       retryTimer = setTimeout(connect, S.retryMs);
       S.retryMs = Math.min(S.retryMs * 2, 10000);

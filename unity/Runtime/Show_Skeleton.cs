@@ -43,8 +43,12 @@ public sealed class Show_Skeleton : MonoBehaviour
     [Tooltip("Where the pose comes from: a pose-bridge server, or a txt recording played directly.")]
     [SerializeField] Source _source = Source.Server;
 
-    [Tooltip("WebSocket URL of `pose-bridge serve` (ws://, or wss:// behind a TLS proxy).")]
+    [Tooltip("WebSocket URL of `pose-bridge serve` (ws://, or wss:// for a server with --certfile).")]
     [SerializeField] string _url = "ws://127.0.0.1:8765/";
+
+    [Tooltip("The server's token (`pose-bridge serve --token`), needed when it listens beyond its own machine. " +
+             "Empty: none.")]
+    [SerializeField] string _token = "";
 
     [Tooltip("Wire encoding: MsgPack (compact, default) or Json (readable in network tools).")]
     [SerializeField] WireFormat _wireFormat = WireFormat.MsgPack;
@@ -220,7 +224,7 @@ public sealed class Show_Skeleton : MonoBehaviour
         {
             try
             {
-                _client = new PoseClient(new PoseClientOptions { Url = new Uri(_url), Format = _wireFormat });
+                _client = new PoseClient(new PoseClientOptions { Url = new Uri(_url), Format = _wireFormat, Token = _token });
                 _client.Start();
             }
             catch (Exception e)

@@ -27,6 +27,12 @@ namespace PoseBridge
         /// <summary>Server URL, e.g. <c>ws://127.0.0.1:8765/</c>.</summary>
         public Uri Url = new Uri("ws://127.0.0.1:8765/");
         public WireFormat Format = WireFormat.MsgPack;
+        /// <summary>
+        /// The secret of a server started with <c>--token</c> (needed when it listens beyond its own machine),
+        /// sent as <c>Authorization: Bearer TOKEN</c>. Null or empty: none. (<c>?token=TOKEN</c> in
+        /// <see cref="Url"/> works too, but the URL may end up in logs and on screen.)
+        /// </summary>
+        public string Token;
         /// <summary>First reconnect delay; doubled after each failed attempt up to <see cref="MaxBackoff"/>.</summary>
         public TimeSpan MinBackoff = TimeSpan.FromMilliseconds(250);
         public TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -208,6 +214,8 @@ namespace PoseBridge
         {
             var socket = new ClientWebSocket();
             socket.Options.AddSubProtocol(Protocol.Subprotocol(_options.Format));
+            if (!string.IsNullOrEmpty(_options.Token))
+                socket.Options.SetRequestHeader("Authorization", "Bearer " + _options.Token);
             lock (_socketLock)
             {
                 if (_stop.IsCancellationRequested)

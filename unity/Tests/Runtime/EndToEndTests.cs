@@ -598,6 +598,44 @@ namespace PoseBridge.Tests
         }
 
         [Test]
+        public void PresentsTheTokenOfAServerStartedWithToken()
+        {
+            using (var server = new ServerProcess("demo --token s3cret-for-unity"))
+            {
+                using (PoseClient without = NewClient(server.Url, WireFormat.MsgPack))
+                {
+                    without.Start();
+                    // The server answers 401; mono's ClientWebSocket reports only "Unable to connect".
+                    Assert.IsTrue(WaitUntil(() => without.LastError != null, TestEnv.Timeout(10)), "refused: " + without.Status);
+                    Thread.Sleep(500);
+                    Assert.AreEqual(ClientStatus.Reconnecting, without.Status);
+                    Assert.AreEqual(0, without.Connections);
+                    Assert.AreEqual(0, without.FramesReceived);
+                    StringAssert.Contains("missing or wrong token", server.Log, "the server logged the refusal");
+                }
+                PoseClient with = new PoseClient(new PoseClientOptions
+                {
+                    Url = new Uri(server.Url),
+                    Token = "s3cret-for-unity",
+                    ReceiveTimeout = TestEnv.Timeout(10),
+                });
+                using (with)
+                {
+                    with.Start();
+                    Assert.IsTrue(WaitUntil(() => with.FramesReceived >= 10, TestEnv.Timeout(20)),
+                        "frames with the token: " + with.FramesReceived + ", " + with.LastError + "\n" + server.Log);
+                    Assert.AreEqual(1, with.Connections);
+                    Assert.AreEqual("demo", with.Hello.Source.Kind);
+                }
+                using (PoseClient inUrl = NewClient(server.Url + "?token=s3cret-for-unity", WireFormat.Json))
+                {
+                    inUrl.Start();
+                    Assert.IsTrue(WaitUntil(() => inUrl.FramesReceived >= 10, TestEnv.Timeout(20)), "token in the URL: " + inUrl.LastError);
+                }
+            }
+        }
+
+        [Test]
         public void RejectsNonWebSocketUrls()
         {
             Assert.Throws<ArgumentException>(() => new PoseClient("http://127.0.0.1:8765/"));
