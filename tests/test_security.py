@@ -88,6 +88,17 @@ def port_of(url: str) -> int:
     return int(url.rstrip("/").rsplit(":", 1)[1])
 
 
+def handshake_status(url: str, **options: Any) -> int:
+    """The HTTP status of a raw client's handshake (101: switched, and its first message was ``hello``)."""
+    try:
+        raw = RawClient(url, **options)
+    except HandshakeRefused as exc:
+        return exc.status
+    assert isinstance(P.decode(raw.recv_data()), P.Hello)  # type: ignore[arg-type]
+    raw.close()
+    return 101
+
+
 def relay_of(srv: Running, local_port: int) -> hub_module.Relay:
     return next(r for r in list(srv.server.hub.relays) if r.connection.remote_address[1] == local_port)
 
@@ -127,17 +138,7 @@ async def test_origins(origin: str, host: str | None, status: int) -> None:
         port = port_of(srv.url)
         headers = {"Origin": origin.format(port=port)}
         host_header = host.format(port=port) if host else None
-
-        def attempt() -> int:
-            try:
-                raw = RawClient(srv.url, headers=headers, host_header=host_header)
-            except HandshakeRefused as exc:
-                return exc.status
-            assert isinstance(P.decode(raw.recv_data()), P.Hello)  # type: ignore[arg-type]
-            raw.close()
-            return 101
-
-        assert await in_thread(attempt) == status
+        assert await in_thread(lambda: handshake_status(srv.url, headers=headers, host_header=host_header)) == status
 
 
 @pytest.mark.parametrize(
@@ -222,17 +223,7 @@ def test_token_policy() -> None:
 )
 async def test_token(path: str, headers: dict[str, str], status: int) -> None:
     async with serving(PlainListSource(synthetic_frames(300)), token="s3cret") as srv:
-
-        def attempt() -> int:
-            try:
-                raw = RawClient(srv.url + path, headers=headers)
-            except HandshakeRefused as exc:
-                return exc.status
-            assert isinstance(P.decode(raw.recv_data()), P.Hello)  # type: ignore[arg-type]
-            raw.close()
-            return 101
-
-        assert await in_thread(attempt) == status
+        assert await in_thread(lambda: handshake_status(srv.url + path, headers=headers)) == status
 
 
 async def test_a_python_client_presents_the_token_as_a_header() -> None:
@@ -728,14 +719,7 @@ async def test_http_bad_paths_are_404_and_headers_are_safe(caplog: pytest.LogCap
         status, headers = await in_thread(fetch, "viewer.js?v=2")
         assert status == 200 and headers["Content-Type"].startswith("text/javascript")
 
-        def upgrade_elsewhere() -> int:
-            try:
-                RawClient(srv.url + "some/path")
-            except HandshakeRefused as exc:
-                return exc.status
-            return 101
-
-        assert await in_thread(upgrade_elsewhere) == 404
+        assert await in_thread(lambda: handshake_status(srv.url + "some/path")) == 404
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")], caplog.text
 
 
