@@ -130,26 +130,28 @@ async def test_a_page_from_another_site_is_refused_and_cannot_pause_the_replay()
         ("null", None, 403),  # sandboxed frames, file:// pages
         ("http://evil.example:{port}", "evil.example:{port}", 403),  # DNS rebinding: Origin matches Host
         ("https://127.0.0.1:{port}", None, 403),  # wrong scheme (no TLS here)
-        ("http://192.168.1.5:8000", None, 101),  # added with allowed_origins (only a header: no traffic there)
+        ("http://192.0.2.5:8000", None, 101),  # added with allowed_origins (only a header: no traffic there)
     ],
 )
 async def test_origins(origin: str, host: str | None, status: int) -> None:
-    async with serving(PlainListSource(synthetic_frames(300)), allowed_origins=["http://192.168.1.5:8000/"]) as srv:
+    async with serving(PlainListSource(synthetic_frames(300)), allowed_origins=["http://192.0.2.5:8000/"]) as srv:
         port = port_of(srv.url)
         headers = {"Origin": origin.format(port=port)}
         host_header = host.format(port=port) if host else None
         assert await in_thread(lambda: handshake_status(srv.url, headers=headers, host_header=host_header)) == status
 
 
+# Addresses below are header and argument strings only, never connected to: 192.0.2.0/24 and 198.51.100.0/24 are
+# the documentation ranges (RFC 5737), which no network routes; every connection in this file goes to 127.0.0.1.
 @pytest.mark.parametrize(
     ("origin", "host", "tls", "own"),
     [
         ("http://127.0.0.1:8765", "127.0.0.1:8765", False, True),
-        ("http://192.168.1.5:8765", "192.168.1.5:8765", False, True),  # the viewer opened over the LAN
-        ("HTTP://192.168.1.5:8765", "192.168.1.5:8765", False, True),
-        ("https://192.168.1.5:8765", "192.168.1.5:8765", True, True),
-        ("http://192.168.1.5:8765", "192.168.1.5:8765", True, False),
-        ("http://192.168.1.5:8765", "192.168.1.6:8765", False, False),
+        ("http://192.0.2.5:8765", "192.0.2.5:8765", False, True),  # the viewer opened over the LAN
+        ("HTTP://192.0.2.5:8765", "192.0.2.5:8765", False, True),
+        ("https://192.0.2.5:8765", "192.0.2.5:8765", True, True),
+        ("http://192.0.2.5:8765", "192.0.2.5:8765", True, False),
+        ("http://192.0.2.5:8765", "192.0.2.6:8765", False, False),
         ("http://rebound.example:8765", "rebound.example:8765", False, False),
         ("http://studio-pc:8765", "studio-pc:8765", False, True),  # the name given with --host
         ("http://127.0.0.1:8765", None, False, False),
@@ -180,8 +182,8 @@ def test_allowed_origins_are_checked_when_given() -> None:
         ("0.0.0.0", False),
         ("::", False),
         ("", False),
-        ("192.168.1.5", False),
-        ("10.0.0.1", False),
+        ("192.0.2.5", False),
+        ("198.51.100.1", False),
         ("::ffff:127.0.0.1", True),
     ],
 )
