@@ -58,13 +58,13 @@ namespace PoseBridge
 
         /// <summary>
         /// A feed of this connection's frames for one consumer (dispose it when done); the first one connects.
-        /// Null while this component is disabled or inactive, and when the settings are unusable
+        /// Null outside Play mode, while this component is disabled or inactive, and when the settings are unusable
         /// (<see cref="Problem"/> says why; logged once, tried again after the component is re-enabled).
         /// </summary>
         public PoseFeed Open()
         {
-            if (!enabled || !gameObject.activeInHierarchy || _problem != null)
-                return null;
+            if (!Application.isPlaying || !enabled || !gameObject.activeInHierarchy || _problem != null)
+                return null; // never a connection (and its thread) in Edit mode
             if (_runInBackground)
                 Application.runInBackground = true;
             try

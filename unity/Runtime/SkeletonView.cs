@@ -134,7 +134,7 @@ namespace PoseBridge
             set
             {
                 _connection = value;
-                if (enabled && gameObject.activeInHierarchy)
+                if (Application.isPlaying && enabled && gameObject.activeInHierarchy)
                     Reconnect();
             }
         }
@@ -270,12 +270,12 @@ namespace PoseBridge
 
         /// <summary>
         /// Show a frame of the stream (the primary person, and everyone else with Show Everyone). The skeleton is
-        /// built from <paramref name="hello"/>'s topology (rebuilt when another hello comes); without a hello
-        /// nothing is shown. The image aspect comes from the hello's source size (1 when unknown).
+        /// built from <paramref name="hello"/>'s topology (rebuilt when another hello comes); without a hello, or
+        /// while this view is disabled, nothing is shown. The image aspect comes from the hello's source size (1 when unknown).
         /// </summary>
         public void ShowFrame(FrameMessage frame, HelloMessage hello)
         {
-            if (frame == null || hello == null)
+            if (frame == null || hello == null || !enabled || !gameObject.activeInHierarchy)
                 return;
             if (!ReferenceEquals(hello, _builtFor))
                 Build(hello);
@@ -398,11 +398,12 @@ namespace PoseBridge
         /// <paramref name="topology"/> (null where missing: that joint is hidden), converted with this view's
         /// coordinate settings and <paramref name="aspect"/> (image coordinates' width / height). The skeleton is
         /// rebuilt when <paramref name="topology"/> is another object. A frame without a detection keeps the last
-        /// pose (Keep Last Pose) or hides it. Points are drawn fully visible (txt files carry no visibility).
+        /// pose (Keep Last Pose) or hides it. Points are drawn fully visible (txt files carry no visibility). Nothing
+        /// happens while this view is disabled.
         /// </summary>
         public void ShowPoints(Topology topology, Vec3?[] points, bool detected, long frame, double aspect = 1.0)
         {
-            if (topology == null || points == null)
+            if (topology == null || points == null || !enabled || !gameObject.activeInHierarchy)
                 return;
             if (!ReferenceEquals(topology, _topology) || _primary == null)
             {
