@@ -17,16 +17,16 @@ namespace PoseBridge
         [Tooltip("The skeleton whose primary person to follow.")]
         [SerializeField] SkeletonView _target;
 
-        [Tooltip("Camera position relative to the hips. The default looks at the person from where the video camera was.")]
+        [Tooltip(Tooltips.CameraOffset)]
         [SerializeField] Vector3 _offset = new Vector3(0f, 0.2f, -3f);
 
-        [Tooltip("How fast the camera catches up (1/s); 0 = no smoothing.")]
+        [Tooltip(Tooltips.Smoothing)]
         [SerializeField] float _smoothing = 4f;
 
-        [Tooltip("Turn the camera to look at the body.")]
+        [Tooltip(Tooltips.LookAt)]
         [SerializeField] bool _lookAt = true;
 
-        [Tooltip("Point looked at, relative to the hips.")]
+        [Tooltip(Tooltips.LookAtOffset)]
         [SerializeField] Vector3 _lookAtOffset = Vector3.zero;
 
         public SkeletonView Target { get { return _target; } set { _target = value; } }

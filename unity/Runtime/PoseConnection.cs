@@ -19,14 +19,13 @@ namespace PoseBridge
     [AddComponentMenu("Pose Bridge/Pose Connection")]
     public sealed class PoseConnection : MonoBehaviour
     {
-        [Tooltip("WebSocket URL of `pose-bridge serve` (ws://, or wss:// for a server with --certfile).")]
+        [Tooltip(Tooltips.Url)]
         [SerializeField] string _url = "ws://127.0.0.1:8765/";
 
-        [Tooltip("The server's token (`pose-bridge serve --token`), needed when it listens beyond its own machine. " +
-                 "Empty: none.")]
+        [Tooltip(Tooltips.Token)]
         [SerializeField] string _token = "";
 
-        [Tooltip("Wire encoding: MsgPack (compact, default) or Json (readable in network tools).")]
+        [Tooltip(Tooltips.WireFormat)]
         [SerializeField] WireFormat _wireFormat = WireFormat.MsgPack;
 
         [Tooltip("Keep receiving while the window is not focused (sets Application.runInBackground; " +

@@ -29,73 +29,68 @@ namespace PoseBridge
         [SerializeField] PoseConnection _connection;
 
         [Header("Coordinates")]
-        [Tooltip("World: MediaPipe's metric 3D landmarks (hip origin). Image: normalized image landmarks (flat, image-sized). " +
-                 "Unity: points already in Unity's world (a ground-truth file).")]
+        [Tooltip(Tooltips.Coordinates)]
         [SerializeField] CoordinateSpace _coordinates = CoordinateSpace.World;
 
-        [Tooltip("Standard: Unity = (x, -y, z). LegacyThesis: the original script's mapping for old files, Unity = (z, -y, x).")]
+        [Tooltip(Tooltips.AxisMapping)]
         [SerializeField] AxisMapping _axisMapping = AxisMapping.Standard;
 
-        [Tooltip("Scene position of the skeleton's origin (the hips in world coordinates, the image centre in image coordinates).")]
+        [Tooltip(Tooltips.Origin)]
         [SerializeField] Vector3 _origin = new Vector3(0f, 1f, 0f);
 
-        [Tooltip("Scale factor applied to the landmarks (world: 1 = meters).")]
+        [Tooltip(Tooltips.Scale)]
         [SerializeField] float _scale = 1f;
 
-        [Tooltip("Mirror left and right (like a mirror / selfie view).")]
+        [Tooltip(Tooltips.Mirror)]
         [SerializeField] bool _mirror;
 
         [Header("Joints and bones")]
-        [Tooltip("Your own Transforms per landmark (index = MediaPipe landmark: 0 nose, 11/12 shoulders, 15/16 wrists, " +
-                 "23/24 hips...). Empty slots get generated spheres. Only the primary person uses them.")]
+        [Tooltip(Tooltips.Joints)]
         [SerializeField] Transform[] _joints = new Transform[33];
 
-        [Tooltip("Generate spheres for joints without an assigned Transform.")]
+        [Tooltip(Tooltips.CreateSpheres)]
         [SerializeField] bool _createSpheres = true;
 
-        [Tooltip("Draw bones as LineRenderers, from the topology the server sends in hello.")]
+        [Tooltip(Tooltips.DrawBones)]
         [SerializeField] bool _drawBones = true;
 
-        [Tooltip("Diameter of generated joint spheres (scene units).")]
+        [Tooltip(Tooltips.JointSize)]
         [SerializeField] float _jointSize = 0.05f;
 
-        [Tooltip("Width of the bone lines (scene units).")]
+        [Tooltip(Tooltips.BoneWidth)]
         [SerializeField] float _boneWidth = 0.02f;
 
         [SerializeField] Color _leftColor = new Color(1.00f, 0.45f, 0.15f);
         [SerializeField] Color _rightColor = new Color(0.20f, 0.55f, 1.00f);
         [SerializeField] Color _centerColor = new Color(0.90f, 0.90f, 0.90f);
 
-        [Tooltip("Optional material for the generated spheres (default: the render pipeline's default material).")]
+        [Tooltip(Tooltips.JointMaterial)]
         [SerializeField] Material _jointMaterial;
 
-        [Tooltip("Optional material for the bone lines: a shader that uses vertex colours and alpha. Default: Sprites/Default " +
-                 "(built-in and URP; in the Always Included Shaders of new projects). HDRP: assign one.")]
+        [Tooltip(Tooltips.LineMaterial)]
         [SerializeField] Material _lineMaterial;
 
         [Header("Visibility")]
-        [Tooltip("What to do with joints MediaPipe considers not visible (occluded or out of the image).")]
+        [Tooltip(Tooltips.LowVisibility)]
         [SerializeField] LowVisibility _lowVisibility = LowVisibility.Fade;
 
-        [Tooltip("Below this visibility a joint is hidden (Hide, Fade).")]
+        [Tooltip(Tooltips.HideBelow)]
         [Range(0f, 1f)] [SerializeField] float _hideBelow = 0.3f;
 
-        [Tooltip("From this visibility on a joint is fully shown (Fade).")]
+        [Tooltip(Tooltips.FullAbove)]
         [Range(0f, 1f)] [SerializeField] float _fullAbove = 0.8f;
 
-        [Tooltip("When nobody is detected, keep showing the last pose (otherwise the skeleton is hidden).")]
+        [Tooltip(Tooltips.KeepLastPose)]
         [SerializeField] bool _keepLastPose = true;
 
         [Header("Several people")]
-        [Tooltip("Draw everyone the server tracks (pose-bridge serve --max-people N), each in a colour of their own; " +
-                 "the primary person keeps the side colours (and is the one a Follow Camera follows).")]
+        [Tooltip(Tooltips.ShowEveryone)]
         [SerializeField] bool _showEveryone = true;
 
-        [Tooltip("World coordinates: place people where they stand relative to each other (from the estimated root " +
-                 "position the server sends with each person). Off: everyone at the Origin.")]
+        [Tooltip(Tooltips.SharedSpace)]
         [SerializeField] bool _sharedSpace = true;
 
-        [Tooltip("Show each person's id above their head.")]
+        [Tooltip(Tooltips.LabelPeople)]
         [SerializeField] bool _labelPeople = true;
 
         [Tooltip("The camera the labels are placed for. Empty: the Main Camera.")]
