@@ -173,7 +173,7 @@ namespace PoseBridge
         /// <summary>A hint for the status line when the stream lacks what this view shows (null when fine).</summary>
         public string Hint { get { return _hint; } }
 
-        /// <summary>Whether <see cref="Hips"/> is known (a BlazePose skeleton was shown).</summary>
+        /// <summary>Whether <see cref="Hips"/> is known (a skeleton with hips, <see cref="FollowMath.TryFindHips"/>, was shown).</summary>
         public bool HasHips { get { return _hasHips; } }
 
         /// <summary>Scene position of the primary person's hip centre (what a <see cref="FollowCamera"/> follows).</summary>
@@ -427,9 +427,11 @@ namespace PoseBridge
                 _primary.SetJoint(i, _origin + ToVector(Convert(points[i].Value, aspect)), 1f);
             }
             _primary.UpdateBones();
-            if (_primary.Count > 24 && points.Length > 24 && points[23].HasValue && points[24].HasValue)
+            int left, right;
+            if (FollowMath.TryFindHips(topology, out left, out right) && left < points.Length && right < points.Length &&
+                points[left].HasValue && points[right].HasValue)
             {
-                Vec3 hips = (Convert(points[23].Value, aspect) + Convert(points[24].Value, aspect)) * 0.5;
+                Vec3 hips = (Convert(points[left].Value, aspect) + Convert(points[right].Value, aspect)) * 0.5;
                 _hips = _origin + ToVector(hips);
                 _hasHips = true;
             }

@@ -20,6 +20,31 @@ namespace PoseBridge
         }
 
         /// <summary>
+        /// The joints whose midpoint is a skeleton's hip centre: BlazePose's <c>left_hip</c> and <c>right_hip</c>;
+        /// else a rig's <c>Hips</c> joint (any prefix, <c>mixamorig2:Hips</c>) as both. False when there is neither.
+        /// </summary>
+        public static bool TryFindHips(Topology topology, out int left, out int right)
+        {
+            left = right = -1;
+            if (topology == null)
+                return false;
+            left = Array.IndexOf(topology.Landmarks, "left_hip");
+            right = Array.IndexOf(topology.Landmarks, "right_hip");
+            if (left >= 0 && right >= 0)
+                return true;
+            for (int i = 0; i < topology.Landmarks.Length; i++)
+            {
+                if (MixamoRig.StripPrefix(topology.Landmarks[i]) == "Hips")
+                {
+                    left = right = i;
+                    return true;
+                }
+            }
+            left = right = -1;
+            return false;
+        }
+
+        /// <summary>
         /// The camera's next position: from <paramref name="current"/> towards <paramref name="hips"/> +
         /// <paramref name="offset"/> by <see cref="CatchUp"/>.
         /// </summary>

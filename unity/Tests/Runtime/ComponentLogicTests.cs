@@ -44,6 +44,23 @@ namespace PoseBridge.Tests
         }
 
         [Test]
+        public void HipsOfBlazePoseOfAHelloAndOfARig()
+        {
+            int left, right;
+            Assert.IsTrue(FollowMath.TryFindHips(Topology.BlazePose, out left, out right));
+            Assert.AreEqual(23, left);
+            Assert.AreEqual(24, right);
+            var rig = new Topology(new[] { "mixamorig2:Spine", "mixamorig2:Hips", "mixamorig2:LeftUpLeg" }, new int[0][], null);
+            Assert.IsTrue(FollowMath.TryFindHips(rig, out left, out right));
+            Assert.AreEqual(1, left);
+            Assert.AreEqual(1, right);
+            var hands = new Topology(new[] { "wrist", "thumb_cmc" }, new int[0][], null);
+            Assert.IsFalse(FollowMath.TryFindHips(hands, out left, out right));
+            Assert.AreEqual(-1, left);
+            Assert.IsFalse(FollowMath.TryFindHips(null, out left, out right));
+        }
+
+        [Test]
         public void WithoutSmoothingTheCameraIsAtTheOffset()
         {
             Vec3 p = FollowMath.Step(new Vec3(5, 5, 5), new Vec3(0.1, 0.9, 0.3), new Vec3(0, 0.2, -3), 0, 0.02);
