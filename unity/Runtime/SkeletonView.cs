@@ -101,10 +101,9 @@ namespace PoseBridge
         HelloMessage _builtFor;
         Topology _topology;
         SkeletonFigure _primary;
-        // Everyone but the primary person, by id; figures of people gone wait in _spare to be re-tinted and reused.
-        readonly Dictionary<long, SkeletonFigure> _others = new Dictionary<long, SkeletonFigure>();
-        readonly List<SkeletonFigure> _spare = new List<SkeletonFigure>();
-        readonly List<long> _gone = new List<long>();
+        // Everyone but the primary person, by id; figures of people gone are re-tinted and reused.
+        readonly PersonPool<SkeletonFigure> _others = new PersonPool<SkeletonFigure>();
+        static readonly Action<SkeletonFigure> Hide = f => f.SetVisible(false);
         readonly List<Label> _labels = new List<Label>();
         readonly Dictionary<long, string> _labelText = new Dictionary<long, string>();
         bool _detected;
@@ -256,10 +255,8 @@ namespace PoseBridge
             if (_primary != null)
                 _primary.Destroy();
             _primary = null;
-            foreach (SkeletonFigure f in _others.Values) f.Destroy();
-            foreach (SkeletonFigure f in _spare) f.Destroy();
-            _others.Clear();
-            _spare.Clear();
+            foreach (SkeletonFigure f in _others.Drain())
+                f.Destroy();
             _labels.Clear();
         }
 
@@ -311,17 +308,7 @@ namespace PoseBridge
             _labels.Clear();
             List<PersonMessage> people = _showEveryone ? frame.People : null;
             PersonMessage primary = people != null && people.Count > 0 ? people[0] : null;
-            _gone.Clear();
-            foreach (long id in _others.Keys)
-                if (primary == null || People.Find(people, id) == null || id == primary.Id)
-                    _gone.Add(id);
-            foreach (long id in _gone)
-            {
-                SkeletonFigure f = _others[id];
-                f.SetVisible(false);
-                _spare.Add(f);
-                _others.Remove(id);
-            }
+            _others.Retire(people, Hide);
             if (primary == null || _topology == null)
                 return;
             bool world = _coordinates == CoordinateSpace.World;
@@ -332,24 +319,21 @@ namespace PoseBridge
                 float[] block = world ? person.World : person.Image;
                 if (block == null)
                     continue;
-                SkeletonFigure figure;
-                if (!_others.TryGetValue(person.Id, out figure))
+                bool reused;
+                SkeletonFigure figure = _others.Take(person.Id, out reused);
+                if (figure == null || reused)
                 {
                     float r, g, b;
                     People.ColorForId(person.Id, out r, out g, out b);
                     var tint = new Color(r, g, b);
-                    if (_spare.Count > 0)
-                    {
-                        figure = _spare[_spare.Count - 1];
-                        _spare.RemoveAt(_spare.Count - 1);
+                    if (reused)
                         figure.Tint(tint);
-                    }
                     else
                     {
                         figure = new SkeletonFigure("Person", transform, _topology, null, _createSpheres, _drawBones, _jointSize,
                             _boneWidth, _jointMaterial, _lineMaterial, this, tint, tint, tint);
+                        _others.Add(person.Id, figure);
                     }
-                    _others[person.Id] = figure;
                 }
                 Vector3 offset = world && _sharedSpace
                     ? ToVector(People.RootOffset(person, primary, _axisMapping, _mirror, _scale))

@@ -180,3 +180,98 @@ namespace PoseBridge.Tests
         }
     }
 }
+
+namespace PoseBridge.Tests
+{
+    /// <summary>The several-people view pool (<see cref="PersonPool{T}"/>): who keeps, gives back and reuses views.</summary>
+    [TestFixture]
+    public sealed class PersonPoolTests
+    {
+        sealed class View
+        {
+            public readonly string Name;
+            public bool Hidden;
+            public View(string name) { Name = name; }
+        }
+
+        static System.Collections.Generic.List<PersonMessage> Frame(params long[] ids)
+        {
+            var people = new System.Collections.Generic.List<PersonMessage>();
+            foreach (long id in ids)
+                people.Add(new PersonMessage { Id = id });
+            return people;
+        }
+
+        static readonly Action<View> Hide = v => v.Hidden = true;
+
+        /// <summary>What a frame does: retire, then a view for everyone but the primary; returns "id:view(+)" with + for reused.</summary>
+        static string Show(PersonPool<View> pool, System.Collections.Generic.List<PersonMessage> people, ref int made)
+        {
+            pool.Retire(people, Hide);
+            var shown = new System.Collections.Generic.List<string>();
+            for (int k = 1; k < people.Count; k++)
+            {
+                bool reused;
+                View v = pool.Take(people[k].Id, out reused);
+                if (v == null)
+                {
+                    v = new View("v" + made++);
+                    pool.Add(people[k].Id, v);
+                }
+                v.Hidden = false;
+                shown.Add(people[k].Id + ":" + v.Name + (reused ? "+" : ""));
+            }
+            return string.Join(" ", shown.ToArray());
+        }
+
+        [Test]
+        public void PeopleComeGoAndSwapThePrimaryRole()
+        {
+            var pool = new PersonPool<View>();
+            int made = 0;
+            Assert.AreEqual("2:v0 3:v1", Show(pool, Frame(1, 2, 3), ref made));
+            Assert.AreEqual("2:v0 3:v1", Show(pool, Frame(1, 2, 3), ref made), "the same people keep their views");
+            Assert.AreEqual("3:v1 4:v0+", Show(pool, Frame(1, 3, 4), ref made), "4 reuses the view 2 left");
+            Assert.AreEqual(2, pool.Active);
+            Assert.AreEqual(0, pool.Spare);
+            Assert.AreEqual("1:v0+", Show(pool, Frame(3, 1), ref made),
+                "3 became primary and 4 left: their views are given back in the order they got them (v1, v0); 1 is " +
+                "not primary any more and takes the last one given back");
+            Assert.AreEqual(1, pool.Active);
+            Assert.AreEqual(1, pool.Spare);
+            Assert.AreEqual("", Show(pool, Frame(), ref made), "nobody: every view is given back");
+            Assert.AreEqual(0, pool.Active);
+            Assert.AreEqual(2, pool.Spare);
+            Assert.AreEqual(2, made, "two views for at most two other people at once");
+            Assert.AreEqual("5:v0+ 6:v1+", Show(pool, Frame(9, 5, 6), ref made), "most recently given back first");
+        }
+
+        [Test]
+        public void RetiredViewsAreHiddenAndDrainGivesEachViewOnce()
+        {
+            var pool = new PersonPool<View>();
+            int made = 0;
+            Show(pool, Frame(1, 2, 3), ref made);
+            pool.Retire(null, Hide);
+            System.Collections.Generic.List<View> all = pool.Drain();
+            Assert.AreEqual(2, all.Count);
+            Assert.IsTrue(all[0].Hidden && all[1].Hidden);
+            Assert.AreNotSame(all[0], all[1]);
+            Assert.AreEqual(0, pool.Active + pool.Spare);
+            bool reused;
+            Assert.IsNull(pool.Take(2, out reused), "drained: nothing to reuse");
+            Assert.IsFalse(reused);
+        }
+
+        [Test]
+        public void AddRefusesASecondViewAndNull()
+        {
+            var pool = new PersonPool<View>();
+            pool.Add(7, new View("a"));
+            Assert.Throws<ArgumentException>(() => pool.Add(7, new View("b")));
+            Assert.Throws<ArgumentNullException>(() => pool.Add(8, null));
+            pool.Retire(Frame(1, 7), null); // a null callback is fine
+            Assert.AreEqual(1, pool.Active);
+        }
+    }
+}
