@@ -103,7 +103,7 @@ namespace PoseBridge
         SkeletonFigure _primary;
         // Everyone but the primary person, by id; figures of people gone are re-tinted and reused.
         readonly PersonPool<SkeletonFigure> _others = new PersonPool<SkeletonFigure>();
-        static readonly Action<SkeletonFigure> Hide = f => f.SetVisible(false);
+        static readonly Action<SkeletonFigure> _hideFigure = f => f.SetVisible(false);
         readonly List<Label> _labels = new List<Label>();
         readonly Dictionary<long, string> _labelText = new Dictionary<long, string>();
         bool _detected;
@@ -308,7 +308,7 @@ namespace PoseBridge
             _labels.Clear();
             List<PersonMessage> people = _showEveryone ? frame.People : null;
             PersonMessage primary = people != null && people.Count > 0 ? people[0] : null;
-            _others.Retire(people, Hide);
+            _others.Retire(people, _hideFigure);
             if (primary == null || _topology == null)
                 return;
             bool world = _coordinates == CoordinateSpace.World;

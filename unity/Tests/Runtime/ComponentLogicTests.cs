@@ -202,12 +202,12 @@ namespace PoseBridge.Tests
             return people;
         }
 
-        static readonly Action<View> Hide = v => v.Hidden = true;
+        static readonly Action<View> _hide = v => v.Hidden = true;
 
         /// <summary>What a frame does: retire, then a view for everyone but the primary; returns "id:view(+)" with + for reused.</summary>
         static string Show(PersonPool<View> pool, System.Collections.Generic.List<PersonMessage> people, ref int made)
         {
-            pool.Retire(people, Hide);
+            pool.Retire(people, _hide);
             var shown = new System.Collections.Generic.List<string>();
             for (int k = 1; k < people.Count; k++)
             {
@@ -252,7 +252,7 @@ namespace PoseBridge.Tests
             var pool = new PersonPool<View>();
             int made = 0;
             Show(pool, Frame(1, 2, 3), ref made);
-            pool.Retire(null, Hide);
+            pool.Retire(null, _hide);
             System.Collections.Generic.List<View> all = pool.Drain();
             Assert.AreEqual(2, all.Count);
             Assert.IsTrue(all[0].Hidden && all[1].Hidden);
