@@ -3,27 +3,60 @@ using UnityEngine;
 
 namespace PoseBridge.Editor
 {
-    /// <summary>GameObject → Pose Bridge menu: add <see cref="Show_Skeleton"/> to the Main Camera in one click.</summary>
+    /// <summary>
+    /// GameObject → Pose Bridge menu: <see cref="Show_Skeleton"/> on the Main Camera in one click, or the same
+    /// skeleton built from the package's components, wired together, to change and extend.
+    /// </summary>
     static class SkeletonMenu
     {
         [MenuItem("GameObject/Pose Bridge/Skeleton Camera", false, 10)]
         static void CreateSkeletonCamera()
         {
-            Camera camera = Camera.main;
-            GameObject target;
-            if (camera != null)
-                target = camera.gameObject;
-            else
-            {
-                target = new GameObject("Main Camera");
-                target.tag = "MainCamera";
-                target.AddComponent<Camera>();
-                target.transform.position = new Vector3(0f, 1.2f, -3f);
-                Undo.RegisterCreatedObjectUndo(target, "Create Skeleton Camera");
-            }
+            GameObject target = MainCamera("Create Skeleton Camera");
             if (target.GetComponent<Show_Skeleton>() == null)
                 Undo.AddComponent<Show_Skeleton>(target);
             Selection.activeGameObject = target;
+        }
+
+        /// <summary>
+        /// "Pose Connection" (a <see cref="PoseConnection"/>), "Skeleton" (a <see cref="SkeletonView"/> on that
+        /// connection) and, on the Main Camera, a <see cref="FollowCamera"/> and a <see cref="PoseStatus"/>: what
+        /// Show_Skeleton composes at run time, as scene objects.
+        /// </summary>
+        [MenuItem("GameObject/Pose Bridge/Skeleton From Components", false, 11)]
+        static void CreateSkeletonFromComponents()
+        {
+            const string undo = "Create Skeleton From Components";
+            var connectionObject = new GameObject("Pose Connection");
+            Undo.RegisterCreatedObjectUndo(connectionObject, undo);
+            PoseConnection connection = connectionObject.AddComponent<PoseConnection>();
+
+            var skeletonObject = new GameObject("Skeleton");
+            Undo.RegisterCreatedObjectUndo(skeletonObject, undo);
+            SkeletonView view = skeletonObject.AddComponent<SkeletonView>();
+            view.Connection = connection; // in Edit mode this only sets the field
+
+            GameObject camera = MainCamera(undo);
+            FollowCamera follow = Undo.AddComponent<FollowCamera>(camera);
+            follow.Target = view;
+            PoseStatus status = Undo.AddComponent<PoseStatus>(camera);
+            status.Connection = connection;
+            status.View = view;
+            Selection.activeGameObject = skeletonObject;
+        }
+
+        /// <summary>The Main Camera's GameObject; a new one (with undo) when the scene has none.</summary>
+        static GameObject MainCamera(string undo)
+        {
+            Camera camera = Camera.main;
+            if (camera != null)
+                return camera.gameObject;
+            var target = new GameObject("Main Camera");
+            target.tag = "MainCamera";
+            target.AddComponent<Camera>();
+            target.transform.position = new Vector3(0f, 1.2f, -3f);
+            Undo.RegisterCreatedObjectUndo(target, undo);
+            return target;
         }
     }
 }

@@ -13,19 +13,24 @@ using NVector3 = System.Numerics.Vector3;
 /// The maths is in the plain C# core (<see cref="HumanoidRetargeter"/>, tested with NUnit); this component reads
 /// the rig's rest pose from its Avatar (<c>Avatar.humanDescription.skeleton</c>, so characters that start in an
 /// A-pose or mid-animation work), takes the newest frame and sets the bones in <c>LateUpdate</c>, after the
-/// Animator. It shares the connection of a <see cref="Show_Skeleton"/> in the scene (or the one assigned), and
-/// connects by itself when there is none. Live sources and recordings replayed by the server work alike.
+/// Animator. It shares a <see cref="PoseConnection"/> (the one assigned, else that of a <see cref="Show_Skeleton"/>
+/// in the scene, else the first Pose Connection in the scene), each sharer with a feed of its own, and connects by
+/// itself when there is none. Live sources and recordings replayed by the server work alike.
 /// </remarks>
 [DisallowMultipleComponent]
 [AddComponentMenu("Pose Bridge/Avatar Driver")]
 public sealed class AvatarDriver : MonoBehaviour
 {
     [Header("Source")]
-    [Tooltip("The Show_Skeleton whose connection this character shares. Empty: the first one in the scene; " +
-             "with none in the scene, this component connects to Url by itself.")]
+    [Tooltip("The connection this character shares (a Pose Connection component). Empty: the Skeleton's below.")]
+    [SerializeField] PoseConnection _connection;
+
+    [Tooltip("The Show_Skeleton whose connection this character shares (when Connection is empty). Empty: the first " +
+             "one in the scene, else the first Pose Connection in the scene; with neither, this component connects " +
+             "to Url by itself.")]
     [SerializeField] Show_Skeleton _skeleton;
 
-    [Tooltip("Server to connect to when there is no Show_Skeleton to share (start it with --avatar).")]
+    [Tooltip("Server to connect to when there is no connection to share (start it with --avatar).")]
     [SerializeField] string _url = "ws://127.0.0.1:8765/";
 
     [Tooltip("Wire encoding of this component's own connection.")]
@@ -71,14 +76,14 @@ public sealed class AvatarDriver : MonoBehaviour
     [SerializeField] bool _leftLeg = true;
     [SerializeField] bool _rightLeg = true;
 
-    readonly LatestSlot<FrameMessage> _frames = new LatestSlot<FrameMessage>();
     readonly Transform[] _bones = new Transform[HumanoidSkeleton.Count];
     readonly List<float> _restFeet = new List<float>();
     readonly List<float> _posedFeet = new List<float>();
     readonly List<HumanoidBone> _feet = new List<HumanoidBone>();
     readonly RetargetOptions _options = new RetargetOptions();
-    PoseClient _ownClient;
-    PoseClient _subscribed;
+    SharedPoseClient _ownClient; // when there is no connection to share
+    PoseFeed _feed; // this component's newest frame, from the shared connection or its own
+    PoseConnection _feedFrom;
     HumanoidRetargeter _rig;
     RigAdapter _adapter;
     bool _hasPose;
@@ -98,8 +103,8 @@ public sealed class AvatarDriver : MonoBehaviour
     /// <summary>The rig mapping (null until a Humanoid Animator was found).</summary>
     public HumanoidRetargeter Retargeter { get { return _rig; } }
 
-    /// <summary>The client frames come from (shared with a Show_Skeleton, or this component's own).</summary>
-    public PoseClient Client { get { return _subscribed; } }
+    /// <summary>The client frames come from (shared, or this component's own); null while there is none.</summary>
+    public PoseClient Client { get { return _feed != null ? _feed.Client : null; } }
 
     /// <summary>Mirror the person (their right hand moves the character's left).</summary>
     public bool Mirror { get { return _mirror; } set { _mirror = value; } }
@@ -112,6 +117,9 @@ public sealed class AvatarDriver : MonoBehaviour
 
     /// <summary>The Show_Skeleton whose connection is shared (set before enabling; null: found in the scene).</summary>
     public Show_Skeleton Skeleton { get { return _skeleton; } set { _skeleton = value; } }
+
+    /// <summary>The connection shared (set before enabling; null: the <see cref="Skeleton"/>'s, or found in the scene).</summary>
+    public PoseConnection Connection { get { return _connection; } set { _connection = value; } }
 
     /// <summary>The body parts this component drives, from the Inspector's toggles.</summary>
     public BodyParts Parts
@@ -143,20 +151,24 @@ public sealed class AvatarDriver : MonoBehaviour
         }
         _rig = BuildRig(_animator);
         _adapter = new RigAdapter(_animator.transform, _bones);
-        if (_skeleton == null)
+        if (_connection == null && _skeleton == null)
         {
 #if UNITY_2023_1_OR_NEWER
             _skeleton = FindAnyObjectByType<Show_Skeleton>();
+            if (_skeleton == null)
+                _connection = FindAnyObjectByType<PoseConnection>();
 #else
             _skeleton = FindObjectOfType<Show_Skeleton>();
+            if (_skeleton == null)
+                _connection = FindObjectOfType<PoseConnection>();
 #endif
         }
-        if (_skeleton == null)
+        if (_connection == null && _skeleton == null)
         {
             try
             {
-                _ownClient = new PoseClient(new PoseClientOptions { Url = new Uri(_url), Format = _wireFormat });
-                _ownClient.Start();
+                _ownClient = new SharedPoseClient(new PoseClientOptions { Url = new Uri(_url), Format = _wireFormat });
+                _feed = _ownClient.Open();
             }
             catch (Exception e)
             {
@@ -168,44 +180,52 @@ public sealed class AvatarDriver : MonoBehaviour
 
     void OnDisable()
     {
-        Subscribe(null);
+        if (_feed != null)
+            _feed.Dispose(); // the last feed of a shared connection closes it
+        _feed = null;
+        _feedFrom = null;
         if (_ownClient != null)
         {
             _ownClient.Dispose(); // closes the socket and joins the thread
             _ownClient = null;
         }
-        _frames.Clear();
         _rig = null;
     }
 
-    void Subscribe(PoseClient client)
+    /// <summary>
+    /// The client of this component's feed, (re)opened on the shared connection when there is one: a
+    /// Show_Skeleton makes its connection when it is enabled, which may come after this component.
+    /// </summary>
+    PoseClient OpenFeed()
     {
-        if (ReferenceEquals(client, _subscribed))
-            return;
-        if (_subscribed != null)
-            _subscribed.FrameReceived -= OnFrame;
-        _subscribed = client;
-        _frames.Clear();
-        if (client != null)
-            client.FrameReceived += OnFrame;
-    }
-
-    // Background thread: keep only the newest frame.
-    void OnFrame(FrameMessage frame)
-    {
-        _frames.Publish(frame);
+        if (_ownClient == null)
+        {
+            PoseConnection shared = _connection != null ? _connection : (_skeleton != null ? _skeleton.Connection : null);
+            if (_feed != null && (!_feed.IsOpen || !ReferenceEquals(_feedFrom, shared)))
+            {
+                _feed.Dispose();
+                _feed = null;
+            }
+            if (_feed == null && shared != null)
+            {
+                _feed = shared.Open();
+                _feedFrom = shared;
+            }
+        }
+        return _feed != null ? _feed.Client : null;
     }
 
     void LateUpdate()
     {
         if (_rig == null)
             return;
-        Subscribe(_ownClient ?? (_skeleton != null ? _skeleton.Client : null));
-        PoseClient client = _subscribed;
-        if (client == null && _skeleton != null && !_hasPose)
-            _problem = "the Show_Skeleton has no connection to share (it plays a txt file, or is disabled)";
+        PoseClient client = OpenFeed();
+        if (client == null && (_connection != null || _skeleton != null) && !_hasPose)
+            _problem = _connection != null
+                ? "the Pose Connection is disabled or cannot connect (see its Problem)"
+                : "the Show_Skeleton has no connection to share (it plays a txt file, or is disabled)";
         FrameMessage frame;
-        if (client != null && _frames.TryTakeFresh(out frame))
+        if (client != null && _feed.TryTakeFresh(out frame))
         {
             HumanoidPose pose = HumanoidPose.FromFrame(frame, client.Hello, _personId);
             _placeOffset = Vector3.zero;

@@ -244,6 +244,29 @@ namespace PoseBridge.Tests
             Assert.AreEqual(value, float.Parse(text, CultureInfo.InvariantCulture));
         }
 
+        [Test]
+        public void NumbersReadBackAsTheSameFloat()
+        {
+            // What GroundTruthFormat.Number promises on this runtime: every float reads back exactly, through the
+            // txt reader's parser (a double narrowed to float, as Python's reader does). Bit patterns at random.
+            var random = new Random(12);
+            var bytes = new byte[4];
+            int checkedValues = 0;
+            while (checkedValues < 20000)
+            {
+                random.NextBytes(bytes);
+                float value = BitConverter.ToSingle(bytes, 0);
+                if (float.IsNaN(value) || float.IsInfinity(value))
+                    continue;
+                checkedValues++;
+                string text = GroundTruthFormat.Number(value);
+                double back;
+                Assert.IsTrue(Numbers.TryParse(text, out back), text);
+                Assert.AreEqual(BitConverter.ToInt32(bytes, 0), BitConverter.ToInt32(BitConverter.GetBytes((float)back), 0),
+                    text + " reads back as " + ((float)back).ToString("R", CultureInfo.InvariantCulture));
+            }
+        }
+
         [TestCase("de-DE")]
         [TestCase("fr-FR")]
         [TestCase("ru-RU")]

@@ -500,6 +500,43 @@ namespace PoseBridge.Tests
         }
 
         [Test]
+        public void OneSharedConnectionFeedsEveryConsumerEveryNewestFrame()
+        {
+            // What a PoseConnection shared by a skeleton and an avatar does: one socket, a newest-frame slot per feed.
+            using (var server = new ServerProcess("demo"))
+            using (var shared = new SharedPoseClient(new PoseClientOptions { Url = new Uri(server.Url), ReceiveTimeout = TestEnv.Timeout(10) }))
+            {
+                PoseFeed skeleton = shared.Open();
+                PoseFeed avatar = shared.Open();
+                PoseClient client = shared.Client;
+                FrameMessage first = null, second = null;
+                Assert.IsTrue(WaitUntil(() => client.FramesReceived >= 5, TestEnv.Timeout(20)), "no frames: " + client.LastError + "\n" + server.Log);
+                Thread.Sleep(100); // a few more frames: both feeds hold one nobody took
+                Assert.IsTrue(skeleton.TryTakeFresh(out first));
+                // The skeleton took its frame; the avatar's slot still holds the newest one, at least as new.
+                Assert.IsTrue(avatar.TryTakeFresh(out second), "taking from one feed left the other's frame fresh");
+                Assert.That(skeleton.Overwritten, Is.GreaterThan(0), "frames nobody took were replaced, not queued");
+                Assert.That(second.Seq, Is.GreaterThanOrEqualTo(first.Seq));
+                Assert.IsFalse(avatar.TryTakeFresh(out second), "taken: stale until the next frame");
+                Assert.IsTrue(WaitUntil(() => avatar.TryTakeFresh(out second), TestEnv.Timeout(10)));
+                Assert.That(second.Seq, Is.GreaterThan(first.Seq), "newer frames keep coming to each feed");
+                Assert.IsTrue(WaitUntil(() => client.FramesReceived >= 20, TestEnv.Timeout(20)));
+                Assert.AreEqual(1, client.Connections, "one connection for both consumers");
+                Assert.IsNotNull(skeleton.Client.Hello);
+
+                skeleton.Dispose();
+                long before = client.FramesReceived;
+                Assert.IsTrue(WaitUntil(() => client.FramesReceived >= before + 5, TestEnv.Timeout(10)), "still receiving for the avatar");
+                Assert.AreEqual(ClientStatus.Connected, client.Status);
+                var stopwatch = Stopwatch.StartNew();
+                avatar.Dispose();
+                Assert.That(stopwatch.Elapsed.TotalSeconds, Is.LessThan(2.0), "the last feed closes the connection and joins the thread");
+                Assert.AreEqual(ClientStatus.Stopped, client.Status);
+                Assert.IsNull(shared.Client);
+            }
+        }
+
+        [Test]
         public void DisposeJoinsTheThreadQuicklyInEveryState()
         {
             // Nothing listens on this port: the client is in its back-off loop.

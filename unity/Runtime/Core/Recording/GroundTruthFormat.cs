@@ -8,8 +8,8 @@ namespace PoseBridge.Recording
     /// <summary>
     /// The ground-truth txt format read by <c>pose-bridge evaluate</c> (bridge.formats.read_ground_truth):
     /// one line per bone per frame, <c>Landmark [FRAME, rig:Bone]: (x, y, z)</c>, Unity world coordinates
-    /// (meters, y up), numbers in the invariant culture (a German PC would otherwise write "0,5") with the
-    /// shortest text that reads back to the same float.
+    /// (meters, y up), numbers in the invariant culture (a German PC would otherwise write "0,5") as text that
+    /// reads back to the same float (see <see cref="Number"/>).
     /// </summary>
     public static class GroundTruthFormat
     {
@@ -42,7 +42,13 @@ namespace PoseBridge.Recording
             return sb.ToString();
         }
 
-        /// <summary>The shortest invariant-culture text that reads back to the same float ("R" format).</summary>
+        /// <summary>
+        /// Invariant-culture text that reads back to the same float: the <c>"R"</c> format. On Mono and the .NET
+        /// Framework (Unity's runtimes) <c>"R"</c> is 7 significant digits when they read back, else 9, so it is
+        /// often not the shortest such text (<c>0.333333343</c> where 8 digits, <c>0.33333334</c>, would do; an
+        /// exponent is written <c>1E-05</c>); only .NET Core 3.0 and later give the shortest. Python and
+        /// <see cref="TxtRecording"/> read both. Throws <see cref="ArgumentException"/> for NaN and infinities.
+        /// </summary>
         public static string Number(float value)
         {
             if (float.IsNaN(value) || float.IsInfinity(value))
