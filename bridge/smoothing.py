@@ -124,7 +124,8 @@ class OneEuroFilter:
         xs = np.array(x, dtype=np.float64)
         if self._x is None or self._t is None or self._x.shape != xs.shape or not t > self._t:
             self._x, self._dx, self._t = xs, np.zeros_like(xs), float(t)
-            return xs.copy()
+            result: Array = xs.copy()
+            return result
         dt = float(t) - self._t
         assert self._dx is not None
         dx = _alpha(self.d_cutoff, dt) * ((xs - self._x) / dt) + (1.0 - _alpha(self.d_cutoff, dt)) * self._dx
@@ -135,7 +136,8 @@ class OneEuroFilter:
         a = _alpha(self.min_cutoff + self.beta * speed, dt)
         out = a * xs + (1.0 - a) * self._x
         self._x, self._dx, self._t = out, dx, float(t)
-        return out.copy()
+        smoothed: Array = out.copy()
+        return smoothed
 
 
 def check_parameters(min_cutoff: float, beta: float, d_cutoff: float) -> None:

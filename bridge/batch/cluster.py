@@ -40,7 +40,8 @@ def default_workers() -> int:
 
 def workers_of(client: Client) -> int:
     """How many tasks the cluster runs at once (the sum of its workers' threads), at least 1."""
-    return max(1, sum(client.nthreads().values()))
+    threads: dict[str, int] = client.nthreads()
+    return max(1, sum(threads.values()))
 
 
 def _drop_sync_cancel_race(record: logging.LogRecord) -> bool:

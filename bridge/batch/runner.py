@@ -190,7 +190,7 @@ def run_tasks(
             on_event(message)
 
     client.subscribe_topic(PROGRESS_TOPIC, handle)
-    futures: list[Future] = []
+    futures: list[Future[Any]] = []
     outcomes: dict[str, Outcome] = {}
     try:
         if submissions:
@@ -228,7 +228,7 @@ def run_tasks(
     return [outcomes[s.key] for s in submissions]
 
 
-def stop(client: Client, run_id: str, futures: Sequence[Future], grace: float = STOP_GRACE) -> None:
+def stop(client: Client, run_id: str, futures: Sequence[Future[Any]], grace: float = STOP_GRACE) -> None:
     """Stop run ``run_id``: set its stop flag on every worker, give tasks ``grace`` seconds, cancel the rest.
 
     Never raises (it runs while another exception propagates); a second Ctrl-C ends the wait.

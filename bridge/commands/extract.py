@@ -8,12 +8,16 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import smoothing
 from ..errors import UserError
 from ..formats import FORMATS, detect_format
 from . import _options
 from ._batch import add_batch_arguments, check_scheduler, local_workers, plural, rel, shorten
+
+if TYPE_CHECKING:
+    from ..batch import Job
 
 HELP = "run BlazePose on every frame of videos and save the landmarks (txt, JSONL or CSV), on every core"
 DESCRIPTION = """\
@@ -89,7 +93,7 @@ def _single_file(args: argparse.Namespace) -> bool:
     return is_input_file and not Path(out).is_dir() and not out.endswith(("/", os.sep))
 
 
-def plan(args: argparse.Namespace) -> tuple[list, str]:
+def plan(args: argparse.Namespace) -> tuple[list[Job], str]:
     """The jobs and the format, all checked (UserError for anything wrong) before any work starts."""
     from ..batch import Job, expand_inputs, plan_outputs
     from ..batch.inputs import check_output_dir
