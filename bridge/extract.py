@@ -38,10 +38,10 @@ from .frame import PoseFrame
 from .pose.engine import EstimatorOptions
 from .protocol import SourceInfo
 from .sources.video import VideoSource, parse_webcam
+from .transforms import Transform
 
 log = logging.getLogger("bridge.extract")
 
-Transform = Callable[[PoseFrame], PoseFrame]
 #: Called with each frame written and the number of frames the video announces (``None``: unknown).
 FrameCallback = Callable[[PoseFrame, "int | None"], None]
 

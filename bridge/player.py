@@ -33,10 +33,10 @@ from .frame import PoseFrame
 from .hub import FRAME_WINDOW, Hub
 from .protocol import Control, Pause, Resume, Seek, SetSpeed, State
 from .sources.base import SeekableSource, Source
+from .transforms import Transform
 
 log = logging.getLogger("bridge.player")
 
-Transform = Callable[[PoseFrame], PoseFrame]
 _MAX_LATE = 0.25  # seconds behind schedule before the timeline is re-based
 
 

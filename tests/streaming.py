@@ -13,10 +13,11 @@ from websockets.asyncio.client import ClientConnection, connect
 from bridge import protocol as P
 from bridge.frame import PoseFrame
 from bridge.hub import Hub
-from bridge.player import FrameSink, Player, Transform
+from bridge.player import FrameSink, Player
 from bridge.protocol import SourceInfo
 from bridge.server import PoseServer
 from bridge.sources.base import SeekableSource, Source
+from bridge.transforms import Transform
 from tests.media import test_timeout
 
 

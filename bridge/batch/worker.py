@@ -40,7 +40,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,7 +48,10 @@ from typing import TYPE_CHECKING, Any
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from ..errors import PoseBridgeError, UserError
+from ..humanoid import HumanoidSolver
 from ..pose.engine import Estimator, EstimatorOptions
+from ..smoothing import PoseSmoother
+from ..transforms import Transform, frame_transforms
 from .inputs import temp_path
 
 if TYPE_CHECKING:
@@ -262,19 +265,11 @@ class ExtractSettings:
     #: Seconds between two progress events of a task.
     progress_interval: float = 0.5
 
-    def transforms(self) -> list[Callable[[PoseFrame], PoseFrame]]:
+    def transforms(self) -> list[Transform]:
         """Fresh frame transforms for one video (a smoother keeps history: one per video)."""
-        from ..angles import with_angles
-        from ..smoothing import PoseSmoother
-
-        out: list[Callable[[PoseFrame], PoseFrame]] = []
-        if self.smoothing is not None:
-            out.append(PoseSmoother(*self.smoothing))
-        if self.angles:
-            out.append(with_angles)
-        if self.fmt == "bvh":  # a BVH file holds the humanoid pose: solve it for every frame (issue 13)
-            from ..humanoid import HumanoidSolver
-
+        smoother = None if self.smoothing is None else PoseSmoother(*self.smoothing)
+        out = frame_transforms(smoother, angles=self.angles)
+        if self.fmt == "bvh":  # a BVH file holds the humanoid pose: solve it for every frame
             out.append(HumanoidSolver())
         return out
 

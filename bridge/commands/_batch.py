@@ -6,12 +6,7 @@ import argparse
 import os
 
 from ..errors import UserError
-from ._options import _checked
-
-
-def positive_int(text: str) -> int:
-    """A whole number >= 1."""
-    return int(_checked(text, int, lambda v: v >= 1, "expected a whole number >= 1"))
+from ._options import positive_int
 
 
 def add_batch_arguments(parser: argparse.ArgumentParser, resume_help: str) -> None:

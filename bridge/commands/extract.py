@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import smoothing
 from ..errors import UserError
 from ..formats import FORMATS, detect_format
 from . import _options
@@ -81,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_batch_arguments(parser, "skip inputs whose output already exists and is complete")
     _options.add_estimator_arguments(parser)
-    smoothing.add_arguments(parser)
+    _options.add_smoothing_arguments(parser)
 
 
 def _single_file(args: argparse.Namespace) -> bool:
@@ -121,11 +119,10 @@ def plan(args: argparse.Namespace) -> tuple[list[Job], str]:
 
 def run(args: argparse.Namespace) -> int:
     from ..batch import ExtractReport, ExtractSettings, extract_batch, is_complete, new_run_id, open_client
-    from ..pose.models import resolve_model
 
     check_scheduler(args.scheduler)
     jobs, fmt = plan(args)
-    smoother = smoothing.from_args(args)  # exit 2 on bad parameters
+    smoother = _options.smoother_from_args(args)  # exit 2 on bad parameters
     options = _options.estimator_options(args)
     options.validate()
     progress = args.progress and not getattr(args, "quiet", False)
@@ -135,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     report = ExtractReport(list(jobs), skipped=skipped)
     if todo:
         # The model is resolved (downloaded or built when missing) here, once; workers get the file's path.
-        options = dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
+        options = _options.resolved_model(options)
         settings = ExtractSettings(
             run_id=new_run_id(),
             fmt=fmt,

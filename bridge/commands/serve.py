@@ -12,7 +12,6 @@ import ssl
 import sys
 from pathlib import Path  # recordings (issue 4)
 
-from .. import smoothing
 from .._platform import on_stop_signal
 from ..angles import ANGLE_NAMES
 from ..errors import UserError
@@ -20,7 +19,7 @@ from ..extract import writer_for  # recordings (issue 4)
 from ..formats import detect_format, is_recording  # recordings (issue 4)
 from ..hub import Hub
 from ..overlay import preview_for_source
-from ..player import FrameSink, Player, Transform
+from ..player import FrameSink, Player
 from ..protocol import Hello
 from ..recorder import Recorder, check_target
 from ..server import MAX_CLIENTS, TOKEN_ENV, PoseServer, normalize_origin, resolve_token
@@ -29,6 +28,7 @@ from ..sources.base import Source
 from ..sources.demo import DemoSource
 from ..sources.recording import RecordingSource  # recordings (issue 4)
 from ..sources.video import VideoSource
+from ..transforms import Transform
 from . import _avatar, _options, _vmc
 
 HELP = "stream BlazePose landmarks over WebSocket (default source: the built-in demo)"
@@ -81,7 +81,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--preview", action="store_true", help="show the video with the skeleton drawn over it in an OpenCV window"
     )
-    smoothing.add_arguments(parser)
+    _options.add_smoothing_arguments(parser)
     _avatar.add_arguments(parser)  # humanoid rotations (issue 17)
     _vmc.add_arguments(parser)  # VMC protocol output (issue 13)
     # recordings (issue 4)
@@ -150,7 +150,7 @@ def open_source(args: argparse.Namespace) -> Source:
 
 def build_transforms(args: argparse.Namespace, source: Source | None = None) -> list[Transform]:
     """Frame transforms applied before publishing, in order (smoothing, then angles, then the avatar)."""
-    transforms: list[Transform] = smoothing.transforms_from_args(args)
+    transforms = _options.transforms_from_args(args)
     solver = _avatar.solver_from_args(args, source.info) if source is not None else None  # issue 17
     return transforms if solver is None else [*transforms, solver]
 
