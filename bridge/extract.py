@@ -33,7 +33,8 @@ from types import TracebackType
 from typing import Any
 
 from .errors import UserError
-from .formats import RecordingWriter, detect_format, open_writer
+from .formats import detect_format
+from .formats.writers import writer_for
 from .frame import PoseFrame
 from .pose.engine import EstimatorOptions
 from .protocol import SourceInfo
@@ -153,33 +154,6 @@ def iter_frames(
             except queue.Empty:
                 pass
         thread.join()
-
-
-def writer_for(
-    out: str | os.PathLike[str],
-    info: SourceInfo,
-    fmt: str | None = None,
-    coords: str | None = None,
-    angles: Sequence[str] = (),
-    max_people: int = 1,
-) -> RecordingWriter:
-    """A writer for ``out`` with the source's metadata (JSONL header: fps, source, max_people).
-
-    ``coords``: ``world``/``image`` (one set), ``both``, or ``None`` — world
-    for txt, both for JSONL/CSV.
-    """
-    kind = detect_format(out, fmt)
-    sets: str | tuple[str, ...] | None = ("world", "image") if coords == "both" else coords
-    if kind == "txt" and isinstance(sets, tuple):
-        raise UserError("a txt recording holds one coordinate set: use --coords world or --coords image")
-    source = {
-        "kind": info.kind,
-        "name": info.name,
-        "width": info.width,
-        "height": info.height,
-        "frames": info.frames,
-    }
-    return open_writer(out, kind, coords=sets, fps=info.fps, source=source, angles=angles, max_people=max_people)
 
 
 def extract_to_file(

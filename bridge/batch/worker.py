@@ -255,7 +255,7 @@ class ExtractSettings:
     run_id: str
     #: ``txt``, ``jsonl``, ``csv`` or ``bvh`` (resolved by the client).
     fmt: str
-    #: ``world``, ``image``, ``both`` or ``None`` (see :func:`bridge.extract.writer_for`).
+    #: ``world``, ``image``, ``both`` or ``None`` (see :func:`bridge.formats.writers.writer_for`).
     coords: str | None
     #: BlazePose settings, ``model`` = the resolved bundle path.
     options: EstimatorOptions

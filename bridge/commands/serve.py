@@ -15,8 +15,8 @@ from pathlib import Path  # recordings (issue 4)
 from .._platform import on_stop_signal
 from ..angles import ANGLE_NAMES
 from ..errors import UserError
-from ..extract import writer_for  # recordings (issue 4)
-from ..formats import detect_format, is_recording  # recordings (issue 4)
+from ..formats import detect_format, is_recording
+from ..formats.writers import writer_for
 from ..hub import Hub
 from ..overlay import preview_for_source
 from ..player import FrameSink, Player
