@@ -19,7 +19,7 @@ from ..formats import detect_format, is_recording
 from ..formats.writers import writer_for
 from ..hub import Hub
 from ..overlay import preview_for_source
-from ..player import FrameSink, Player
+from ..player import FrameSink, ImageSink, Player
 from ..protocol import Hello
 from ..recorder import Recorder, check_target
 from ..server import MAX_CLIENTS, TOKEN_ENV, PoseServer, normalize_origin, resolve_token
@@ -155,11 +155,14 @@ def build_transforms(args: argparse.Namespace, source: Source | None = None) -> 
     return transforms if solver is None else [*transforms, solver]
 
 
+def build_image_sinks(args: argparse.Namespace, source: Source) -> list[ImageSink]:
+    """Consumers of every published frame with its decoded image: the ``--preview`` window."""
+    return [preview_for_source(source)] if args.preview else []
+
+
 def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
     """Consumers of every published frame besides the clients."""
     sinks: list[FrameSink] = []
-    if args.preview:
-        sinks.append(preview_for_source(source))
     if args.record:  # recordings (issue 4): every published frame, after transforms, on the recorder's thread
         if isinstance(source, RecordingSource) and Path(args.record).resolve() == source.path.resolve():
             raise UserError(f"--record {args.record} would overwrite the recording being replayed")
@@ -245,6 +248,7 @@ async def _serve(args: argparse.Namespace) -> int:
             loop=args.loop,
             transforms=build_transforms(args, source),
             sinks=build_sinks(args, source),
+            image_sinks=build_image_sinks(args, source),
         )
         server = PoseServer(
             player,
