@@ -30,7 +30,7 @@ def add_batch_arguments(parser: argparse.ArgumentParser, resume_help: str) -> No
 
 def local_workers(args: argparse.Namespace, tasks: int) -> int | None:
     """Processes for the local cluster: ``--workers`` or the cores, never more than ``tasks``; None with --scheduler."""
-    from ..batch import default_workers
+    from ..batch import default_workers  # Dask: imported when a batch runs, not at every start of the CLI
 
     if args.scheduler is not None:
         return None

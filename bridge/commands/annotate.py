@@ -10,6 +10,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from tqdm import tqdm
 
 from ..errors import UserError
 from ..overlay import draw_pose
@@ -92,7 +93,6 @@ async def annotate(
 
     Raises :class:`UserError` when the writer cannot be opened for ``fourcc``.
     """
-    from tqdm import tqdm
 
     info = source.info
     fps = info.fps or 30.0

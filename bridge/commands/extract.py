@@ -15,7 +15,7 @@ from . import _options
 from ._batch import add_batch_arguments, check_scheduler, local_workers, plural, rel, shorten
 
 if TYPE_CHECKING:
-    from ..batch import Job
+    from ..batch import ExtractReport, Job
 
 HELP = "run BlazePose on every frame of videos and save the landmarks (txt, JSONL or CSV), on every core"
 DESCRIPTION = """\
@@ -93,6 +93,7 @@ def _single_file(args: argparse.Namespace) -> bool:
 
 def plan(args: argparse.Namespace) -> tuple[list[Job], str]:
     """The jobs and the format, all checked (UserError for anything wrong) before any work starts."""
+    # Dask (distributed) takes a second to import: loaded when a batch runs, not at every start of the CLI.
     from ..batch import Job, expand_inputs, plan_outputs
     from ..batch.inputs import check_output_dir
 
@@ -118,7 +119,7 @@ def plan(args: argparse.Namespace) -> tuple[list[Job], str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch import ExtractReport, ExtractSettings, extract_batch, is_complete, new_run_id, open_client
+    from ..batch import ExtractReport, ExtractSettings, extract_batch, is_complete, new_run_id, open_client  # Dask
 
     check_scheduler(args.scheduler)
     jobs, fmt = plan(args)
@@ -166,11 +167,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_summary(report: object) -> None:
+def print_summary(report: ExtractReport) -> None:
     """One line per input (frames, detected, seconds, frames/s, output or why not), then the totals."""
-    from ..batch import ExtractReport
-
-    assert isinstance(report, ExtractReport)
     failed = {job.output: message for job, message in report.failed}
     skipped = {job.output for job in report.skipped}
     width = min(40, max(len("input"), *(len(rel(j.input)) for j in report.jobs)))

@@ -259,7 +259,7 @@ def fetch_model(name: str) -> Path:
     """
     if name not in MODEL_NAMES:
         raise UserError(f"unknown model {name!r}: choose from {', '.join(MODEL_NAMES)}")
-    import pooch
+    import pooch  # with requests: loaded only when a model is downloaded, not at every start of the CLI
     import requests
 
     url = model_url(name)
