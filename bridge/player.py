@@ -28,7 +28,7 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import Protocol
 
-from .errors import ProtocolError
+from .errors import ControlError
 from .frame import PoseFrame
 from .hub import FRAME_WINDOW, Hub
 from .protocol import Control, Pause, Resume, Seek, SetSpeed, State
@@ -62,10 +62,6 @@ class ImageSink(Protocol):
     def write(self, frame: PoseFrame, image: DecodedImage | None) -> None: ...
 
     def close(self) -> None: ...
-
-
-class ControlError(ProtocolError):
-    """A control message that cannot be applied (not a replay, seek out of range)."""
 
 
 class Player:

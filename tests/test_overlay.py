@@ -138,7 +138,7 @@ def test_preview_without_display_says_so_once_and_serve_keeps_streaming(person_v
     from websockets.sync.client import connect
 
     from bridge import protocol as P
-    from tests.media import test_timeout
+    from tests.media import scaled_timeout
 
     # a stale DISPLAY (no X server behind it) would make OpenCV's Qt abort the process if it were used
     env = {**os.environ, "DISPLAY": ":97"}
@@ -159,13 +159,13 @@ def test_preview_without_display_says_so_once_and_serve_keeps_streaming(person_v
         frames = 0
         with connect(f"ws://127.0.0.1:{m.group(1)}/", subprotocols=[P.SUBPROTOCOL_MSGPACK]) as ws:  # type: ignore[list-item]
             while True:
-                msg = P.decode(ws.recv(timeout=test_timeout(60)))
+                msg = P.decode(ws.recv(timeout=scaled_timeout(60)))
                 if isinstance(msg, P.FrameMessage):
                     frames += 1
                 elif isinstance(msg, P.End):
                     break
         assert frames == 60
-        _, rest = proc.communicate(timeout=test_timeout(30))
+        _, rest = proc.communicate(timeout=scaled_timeout(30))
     finally:
         if proc.poll() is None:
             proc.kill()

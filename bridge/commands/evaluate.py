@@ -109,6 +109,7 @@ def _mm(v: float) -> str:
 def write_outputs(ev: Evaluation, out: Path) -> None:
     """per_joint.csv, per_frame.csv (meters) and the three figures."""
     from ..evaluation.plots import evaluation_plots  # matplotlib: loaded only when figures are written
+
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
