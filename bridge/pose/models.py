@@ -307,7 +307,7 @@ def _metadata_writer() -> tuple[types.ModuleType, types.ModuleType]:
     own code: we do not write flatbuffers by hand.
     """
     missing = "mediapipe.tasks.cc.metadata.python._pywrap_metadata_version"
-    try:
+    try:  # MediaPipe's writers: imported only for an offline build (MediaPipe takes a second to import)
         from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer, model_asset_bundle_utils
     except ModuleNotFoundError as exc:
         if exc.name is None or not missing.startswith(exc.name):
