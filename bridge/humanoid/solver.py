@@ -44,6 +44,7 @@ import numpy.typing as npt
 
 from ..frame import PoseFrame
 from ..skeleton import INDEX
+from ..transforms import Transform
 from . import quat
 from .filters import RotationFilter, RotationSmoothing
 from .limits import clamp
@@ -507,6 +508,6 @@ _PARENT_OF: Final = PARENT
 _TORSO: Final = tuple(INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
 
 
-def transform_for(options: SolverOptions, *, aspect: float | None = None) -> Callable[[PoseFrame], PoseFrame]:
+def transform_for(options: SolverOptions, *, aspect: float | None = None) -> Transform:
     """A frame transform (for ``serve``/``extract``) that adds ``humanoid`` to every frame."""
     return HumanoidSolver(options, aspect=aspect)
