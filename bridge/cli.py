@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from types import ModuleType
@@ -68,8 +69,6 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         logging.getLogger("websockets").setLevel(logging.WARNING)  # we log connects ourselves
     # Quieten MediaPipe/TensorFlow Lite's C++ logging unless asked for.
     if verbose < 2:
-        import os
-
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 

@@ -10,7 +10,9 @@
     │   └── FormatError             a malformed recording (names file, line number and line)
     └── ProtocolError               a wire message that breaks protocol v1
         ├── RemoteProtocolError     the peer sent it: answered with an ``error`` message,
-        │                           the connection and the server stay up
+        │   │                       the connection and the server stay up
+        │   └── ControlError        a valid ``control`` the server cannot apply (not a replay,
+        │                           a seek beyond the end): answered the same way
         └── LocalProtocolError      we were asked to encode something invalid (a bug)
 """
 
@@ -50,6 +52,11 @@ class ProtocolError(PoseBridgeError):
 
 class RemoteProtocolError(ProtocolError):
     """The peer sent a message that is not valid protocol v1."""
+
+
+class ControlError(RemoteProtocolError):
+    """A client's replay control that cannot be applied: not a replay (code ``not_supported``), or a seek
+    beyond the last frame (``bad_value``)."""
 
 
 class LocalProtocolError(ProtocolError):

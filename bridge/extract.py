@@ -1,9 +1,8 @@
 """Extraction: BlazePose over every frame of a video, as fast as the machine allows.
 
 Decoding runs on its own thread a few frames ahead of inference (see
-:class:`~bridge.sources.video.VideoSource`), so a 2-core machine keeps both
-busy. This is what ``pose-bridge extract`` writes to a file and what the camera
-study (``pose-bridge study``) evaluates::
+:class:`~bridge.sources.video.VideoPipeline`), so a 2-core machine keeps both
+busy. This is what ``pose-bridge extract`` writes to a file::
 
     async with extract_frames("walk.mp4", EstimatorOptions()) as extraction:
         print(extraction.info.fps, extraction.info.frames)   # the video's metadata
@@ -22,28 +21,36 @@ and ``t`` = index / fps. Frames are never dropped or paced.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
 import os
-import queue
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from types import TracebackType
-from typing import Any
+
+from tqdm import tqdm
 
 from .errors import UserError
-from .formats import RecordingWriter, detect_format, open_writer
+from .formats import detect_format
+from .formats.writers import writer_for
 from .frame import PoseFrame
 from .pose.engine import EstimatorOptions
 from .protocol import SourceInfo
-from .sources.video import VideoSource, parse_webcam
+from .sources.video import VideoPipeline, VideoSource, parse_webcam
+from .transforms import Transform
 
 log = logging.getLogger("bridge.extract")
 
-Transform = Callable[[PoseFrame], PoseFrame]
 #: Called with each frame written and the number of frames the video announces (``None``: unknown).
 FrameCallback = Callable[[PoseFrame, "int | None"], None]
+
+
+def _video(video: str | os.PathLike[str]) -> str:
+    """``video`` as a source string; a webcam is refused (a live stream has no end to extract to)."""
+    spec = os.fspath(video)
+    if parse_webcam(spec) is not None:
+        raise UserError(f"cannot extract from a webcam ({spec}): record it with 'pose-bridge serve {spec} --record'")
+    return spec
 
 
 class Extraction:
@@ -59,12 +66,7 @@ class Extraction:
         options: EstimatorOptions | None = None,
         transforms: Sequence[Transform] = (),
     ) -> None:
-        spec = os.fspath(video)
-        if parse_webcam(spec) is not None:
-            raise UserError(
-                f"cannot extract from a webcam ({spec}): record it with 'pose-bridge serve {spec} --record'"
-            )
-        self.source = VideoSource(spec, options)
+        self.source = VideoSource(_video(video), options)
         self.transforms = list(transforms)
 
     @property
@@ -109,77 +111,17 @@ def extract_frames(
 def iter_frames(
     video: str | os.PathLike[str], options: EstimatorOptions | None = None, transforms: Sequence[Transform] = ()
 ) -> Iterator[PoseFrame]:
-    """Synchronous version of :func:`extract_frames`: yields every frame; the pipeline runs on a thread.
+    """Synchronous version of :func:`extract_frames`: yields every frame (a
+    :class:`~bridge.sources.video.VideoPipeline`: BlazePose on the caller's thread, decoding on its own).
 
-    Errors (a missing file, a missing model) are raised from the first ``next()``.
-    Closing the iterator early (``break``) stops the pipeline.
+    Errors (a missing file, a missing model, a webcam) are raised from the first ``next()``.
+    Closing the iterator early (``break``) stops decoding and releases the model.
     """
-    q: queue.Queue[Any] = queue.Queue(maxsize=8)
-    stop = threading.Event()
-    done = object()
-
-    async def pump() -> None:
-        try:
-            async with extract_frames(video, options, transforms) as extraction:
-                async for frame in extraction:
-                    while not stop.is_set():
-                        try:
-                            q.put(frame, timeout=0.1)
-                            break
-                        except queue.Full:
-                            await asyncio.sleep(0)
-                    if stop.is_set():
-                        return
-        except BaseException as exc:  # handed to the consumer
-            q.put(exc)
-            return
-        q.put(done)
-
-    thread = threading.Thread(target=asyncio.run, args=(pump(),), name="pose-bridge-extract", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = q.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                q.get(timeout=0.1)
-            except queue.Empty:
-                pass
-        thread.join()
-
-
-def writer_for(
-    out: str | os.PathLike[str],
-    info: SourceInfo,
-    fmt: str | None = None,
-    coords: str | None = None,
-    angles: Sequence[str] = (),
-    max_people: int = 1,
-) -> RecordingWriter:
-    """A writer for ``out`` with the source's metadata (JSONL header: fps, source, max_people).
-
-    ``coords``: ``world``/``image`` (one set), ``both``, or ``None`` — world
-    for txt, both for JSONL/CSV.
-    """
-    kind = detect_format(out, fmt)
-    sets: str | tuple[str, ...] | None = ("world", "image") if coords == "both" else coords
-    if kind == "txt" and isinstance(sets, tuple):
-        raise UserError("a txt recording holds one coordinate set: use --coords world or --coords image")
-    source = {
-        "kind": info.kind,
-        "name": info.name,
-        "width": info.width,
-        "height": info.height,
-        "frames": info.frames,
-    }
-    return open_writer(out, kind, coords=sets, fps=info.fps, source=source, angles=angles, max_people=max_people)
+    with VideoPipeline(_video(video), options) as pipeline, contextlib.closing(pipeline.frames()) as frames:
+        for frame in frames:
+            for transform in transforms:
+                frame = transform(frame)
+            yield frame
 
 
 def extract_to_file(
@@ -209,35 +151,20 @@ def extract_to_file(
     written, ``total`` being the frame count the video announces (``None`` when unknown);
     an exception it raises stops the extraction and propagates, the file closed as it is.
     """
-    return asyncio.run(_extract(video, out, fmt, coords, options, transforms, angles, progress, wall_clock, on_frame))
-
-
-async def _extract(
-    video: str | os.PathLike[str],
-    out: str | os.PathLike[str],
-    fmt: str | None,
-    coords: str | None,
-    options: EstimatorOptions | None,
-    transforms: Sequence[Transform],
-    angles: Sequence[str],
-    progress: bool,
-    wall_clock: bool = True,
-    on_frame: FrameCallback | None = None,
-) -> int:
     detect_format(out, fmt)  # a bad extension fails before the model loads
     started = time.monotonic()
-    async with extract_frames(video, options, transforms) as extraction:
-        await extraction.prepare()
-        info = extraction.info
+    with VideoPipeline(_video(video), options) as pipeline, contextlib.closing(pipeline.frames()) as frames:
+        pipeline.prepare()
+        info = pipeline.info
         writer = writer_for(out, info, fmt, coords, angles, max_people=options.num_poses if options else 1)
         bar = None
         if progress:
-            from tqdm import tqdm
-
             bar = tqdm(total=info.frames, unit="frame", desc=os.path.basename(os.fspath(video)), dynamic_ncols=True)
         missed = 0
         try:
-            async for frame in extraction:
+            for frame in frames:
+                for transform in transforms:
+                    frame = transform(frame)
                 if not wall_clock:
                     frame = frame.replace(captured_ns=0)
                 writer.write(frame)
@@ -247,9 +174,9 @@ async def _extract(
                     bar.update(1)
                 if on_frame is not None:
                     on_frame(frame, info.frames)
-        except asyncio.CancelledError:  # Ctrl-C under asyncio.run: what was written stays
+        except KeyboardInterrupt:  # Ctrl-C: what was written stays
             log.warning("interrupted: %s holds the %d frames written so far", out, writer.frames_written)
-            raise  # asyncio.run turns the cancelled main task into KeyboardInterrupt
+            raise
         finally:
             writer.close()
             if bar is not None:

@@ -58,7 +58,7 @@ from .frame import Person, PoseFrame
 from .protocol import EncodedFrame, Message, WireFormat, encode, encode_frame
 from .protocol import State as StateMessage
 
-log = logging.getLogger("bridge.server")
+log = logging.getLogger("bridge.hub")
 
 #: Replies (pong, error...) that may wait for a client before the server stops reading it.
 MAX_REPLIES = 16
@@ -397,8 +397,9 @@ class PacedConnection(ServerConnection):
             relay.acknowledge(bytes(event.data))
 
 
-def _peer(relay: Relay) -> str:
-    addr = relay.connection.remote_address
+def peer_name(connection: ServerConnection) -> str:
+    """``host:port`` of a client for log lines, ``?`` when its address is unknown (a closed socket)."""
+    addr = connection.remote_address
     return f"{addr[0]}:{addr[1]}" if addr else "?"
 
 
@@ -507,4 +508,4 @@ class Hub:
         for task in late:
             relay = tasks[task]
             relay.stalled = True
-            log.info("client %s stalled: not waiting for it until it catches up", _peer(relay))
+            log.info("client %s stalled: not waiting for it until it catches up", peer_name(relay.connection))

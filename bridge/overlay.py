@@ -25,7 +25,7 @@ import os
 import re
 import socket
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Final
 
 import cv2
@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from .frame import Block, PoseFrame
 from .skeleton import BONES, bone_side
+from .sources.base import DecodedImage, Source
 
 log = logging.getLogger("bridge.overlay")
 
@@ -225,9 +226,10 @@ def display_available() -> bool:
 
 
 class PreviewWindow:
-    """A frame sink (``serve --preview``): shows each published frame with the overlay in an OpenCV window.
+    """An image sink (``serve --preview``, :class:`~bridge.player.ImageSink`): shows each published frame
+    with the overlay in an OpenCV window.
 
-    ``image_for(frame)`` returns the decoded BGR image of a frame, or ``None``
+    Each frame comes with the decoded image it was estimated from, or ``None``
     (sources without images, such as the demo or a recording): the skeleton is
     then drawn on a dark background of ``size`` (width, height).
 
@@ -238,13 +240,7 @@ class PreviewWindow:
     driven from the main thread; a frame costs a few milliseconds.
     """
 
-    def __init__(
-        self,
-        image_for: Callable[[PoseFrame], Image | None],
-        size: tuple[int, int] = (640, 480),
-        title: str = "pose-bridge preview",
-    ) -> None:
-        self.image_for = image_for
+    def __init__(self, size: tuple[int, int] = (640, 480), title: str = "pose-bridge preview") -> None:
         self.size = size
         self.title = title
         self.enabled = display_available()
@@ -256,16 +252,19 @@ class PreviewWindow:
                 os.environ.get("DISPLAY", ""),
             )
 
-    def write(self, frame: PoseFrame) -> None:
-        if not self.enabled:
-            return
-        image = self.image_for(frame)
+    def canvas(self, frame: PoseFrame, image: DecodedImage | None) -> Image:
+        """What the window shows for ``frame``: a copy of ``image`` (or a dark background) with the overlay."""
         if image is None:
             w, h = self.size
             canvas = np.full((h, w, 3), 32, dtype=np.uint8)
         else:
-            canvas = np.array(image, dtype=np.uint8, copy=True)
-        draw_pose(canvas, frame)
+            canvas = np.array(image.bgr, dtype=np.uint8, copy=True)
+        return draw_pose(canvas, frame)
+
+    def write(self, frame: PoseFrame, image: DecodedImage | None) -> None:
+        if not self.enabled:
+            return
+        canvas = self.canvas(frame, image)
         try:
             if self._opened and cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1:
                 log.info("preview window closed; streaming continues")
@@ -295,14 +294,8 @@ class PreviewWindow:
                 pass
 
 
-def preview_for_source(source: object) -> PreviewWindow:
-    """A :class:`PreviewWindow` for a source: draws on its ``last_image`` (a decoded frame with ``.bgr``, as
-    :class:`~bridge.sources.video.VideoSource` keeps it) when it has one, else on a blank image of its size."""
-    info = getattr(source, "info", None)
-    size = (getattr(info, "width", None) or 640, getattr(info, "height", None) or 480)
-
-    def image_for(frame: PoseFrame) -> Image | None:
-        decoded = getattr(source, "last_image", None)
-        return None if decoded is None else decoded.bgr
-
-    return PreviewWindow(image_for, size, f"pose-bridge preview: {getattr(info, 'name', 'source')}")
+def preview_for_source(source: Source) -> PreviewWindow:
+    """A :class:`PreviewWindow` titled after ``source``, whose blank background (frames without an image)
+    has the source's size (640×480 when it has none)."""
+    info = source.info
+    return PreviewWindow((info.width or 640, info.height or 480), f"pose-bridge preview: {info.name}")

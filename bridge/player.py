@@ -28,15 +28,15 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import Protocol
 
-from .errors import ProtocolError
+from .errors import ControlError
 from .frame import PoseFrame
 from .hub import FRAME_WINDOW, Hub
 from .protocol import Control, Pause, Resume, Seek, SetSpeed, State
-from .sources.base import SeekableSource, Source
+from .sources.base import DecodedImage, SeekableSource, Source, without_images
+from .transforms import Transform
 
 log = logging.getLogger("bridge.player")
 
-Transform = Callable[[PoseFrame], PoseFrame]
 _MAX_LATE = 0.25  # seconds behind schedule before the timeline is re-based
 
 
@@ -52,8 +52,16 @@ class FrameSink(Protocol):
     def close(self) -> None: ...
 
 
-class ControlError(ProtocolError):
-    """A control message that cannot be applied (not a replay, seek out of range)."""
+class ImageSink(Protocol):
+    """Something that receives every published frame with the decoded image it was estimated from
+    (a preview window). ``image`` is ``None`` for sources without images (the demo, recordings).
+
+    ``write`` must not block the event loop.
+    """
+
+    def write(self, frame: PoseFrame, image: DecodedImage | None) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class Player:
@@ -68,6 +76,7 @@ class Player:
         loop: bool = False,
         transforms: Sequence[Transform] = (),
         sinks: Sequence[FrameSink] = (),
+        image_sinks: Sequence[ImageSink] = (),
         stall_timeout: float = 1.0,
     ) -> None:
         if speed is not None and speed <= 0:
@@ -78,6 +87,7 @@ class Player:
         self.loop = loop
         self.transforms = list(transforms)
         self.sinks = list(sinks)
+        self.image_sinks = list(image_sinks)
         self.stall_timeout = stall_timeout
         self.paused = False
         self.position = 0
@@ -162,8 +172,11 @@ class Player:
                 return True
             await self._wait_change(delay)
 
-    def _iterate(self, start: int) -> AsyncGenerator[PoseFrame, None]:
-        frames = self.source.frames_from(start) if isinstance(self.source, SeekableSource) else self.source.frames()
+    def _iterate(self, start: int) -> AsyncGenerator[tuple[PoseFrame, DecodedImage | None], None]:
+        if isinstance(self.source, SeekableSource):
+            frames = without_images(self.source.frames_from(start))
+        else:
+            frames = self.source.frames_with_images()
         return frames  # type: ignore[return-value]  # sources are async generators (closed on seek/stop)
 
     async def run(self) -> int:
@@ -174,12 +187,12 @@ class Player:
             self._base = None
             interrupted = False
             async with contextlib.aclosing(self._iterate(start)) as frames:
-                async for frame in frames:
+                async for frame, image in frames:
                     showing, self._show_next = self._show_next, False
                     if not showing and not await self._pace(frame.t):
                         interrupted = True
                         break
-                    self._publish(frame)
+                    self._publish(frame, image)
                     if self.speed is None and not self.source.live:
                         await self.hub.wait_ready(self.stall_timeout)
                         for ready in self._sink_waits:
@@ -199,20 +212,23 @@ class Player:
     def _sink_waits(self) -> list[Callable[[], Awaitable[None]]]:
         return [w for w in (getattr(sink, "wait_ready", None) for sink in self.sinks) if w is not None]
 
-    def _publish(self, frame: PoseFrame) -> None:
+    def _publish(self, frame: PoseFrame, image: DecodedImage | None = None) -> None:
         if self.replayable:  # stamped when due: after the pacing sleep and any pause
             frame = frame.replace(captured_ns=time.time_ns())
         for transform in self.transforms:
             frame = transform(frame)
         for sink in self.sinks:  # recorders first: a frame any client saw is in the recording
             sink.write(frame)
+        for image_sink in self.image_sinks:
+            image_sink.write(frame, image)
         self.hub.publish(frame)
         self.published += 1
         self.position = frame.seq + 1
 
     def close_sinks(self) -> None:
-        for sink in self.sinks:
+        closers: list[Callable[[], None]] = [s.close for s in self.sinks] + [s.close for s in self.image_sinks]
+        for close in closers:
             try:
-                sink.close()
+                close()
             except Exception:  # one failing sink must not keep the others open
-                log.exception("closing %r failed", sink)
+                log.exception("closing %r failed", getattr(close, "__self__", close))

@@ -582,7 +582,7 @@ def _block(obj: Mapping[str, Any], where: str, key: str) -> Block | None:
             arr = np.array(value, dtype=np.float32)
         except (TypeError, ValueError, OverflowError, RecursionError):
             raise _bad(f"{where}: field {key!r} must be 33 rows of 5 numbers") from None
-        if arr.shape != BLOCK_SHAPE or any(
+        if np.shape(arr) != BLOCK_SHAPE or any(
             isinstance(v, bool) or not isinstance(v, (int, float)) for row in value for v in row
         ):  # numpy would turn null into NaN and "1.5" into 1.5
             raise _bad(f"{where}: field {key!r} must be 33 rows of 5 numbers, got shape {arr.shape}")

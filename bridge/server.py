@@ -55,9 +55,9 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State as ConnectionState
 from websockets.typing import Subprotocol
 
-from .errors import RemoteProtocolError, UserError
-from .hub import PacedConnection, Relay
-from .player import ControlError, Player
+from .errors import ControlError, RemoteProtocolError, UserError
+from .hub import PacedConnection, Relay, peer_name
+from .player import Player
 from .protocol import (
     SUBPROTOCOLS,
     End,
@@ -112,11 +112,6 @@ _SECURITY_HEADERS = (
     ("Referrer-Policy", "no-referrer"),  # a ?token= in the page's URL never leaves in a Referer
     ("Cache-Control", "no-cache"),
 )
-
-
-def _peer(connection: ServerConnection) -> str:
-    addr = connection.remote_address
-    return f"{addr[0]}:{addr[1]}" if addr else "?"
 
 
 def _clip(text: str, limit: int) -> str:
@@ -434,7 +429,9 @@ class PoseServer:
         try:
             await asyncio.wait_for(relay.wait_idle(), max(0.0, deadline - loop.time() - 0.25))
         except asyncio.TimeoutError:
-            log.info("client %s did not take the end of the stream in time: closing it anyway", _peer(relay.connection))
+            log.info(
+                "client %s did not take the end of the stream in time: closing it anyway", peer_name(relay.connection)
+            )
         with contextlib.suppress(Exception):
             # close() waits for the client's close frame, and for a full write buffer to drain: bounded here.
             await asyncio.wait_for(relay.connection.close(1000, "end of stream"), max(0.05, deadline - loop.time()))
@@ -463,7 +460,7 @@ class PoseServer:
         upgrade = request.headers.get_all("Upgrade")
         if not (len(upgrade) == 1 and upgrade[0].lower() == "websocket"):
             return self._file_response(connection, path)
-        peer = _peer(connection)
+        peer = peer_name(connection)
         if path != "/":
             return self._plain(connection, HTTPStatus.NOT_FOUND, "not found\n")
         # origins= of serve() takes a fixed list; the viewer's own origin depends on the address the browser
@@ -545,7 +542,7 @@ class PoseServer:
             relay.send_state(encode(self.player.state(), fmt))
         sender = asyncio.ensure_future(relay.run())
         self.hub.add(relay)
-        peer = _peer(connection)
+        peer = peer_name(connection)
         log.info("client %s connected (%s), %d connected", peer, fmt.value, len(self.hub.relays))
         if len(self.hub.relays) >= self.wait_clients:
             self._enough_clients.set()
@@ -591,7 +588,7 @@ class PoseServer:
         try:
             message = decode(data)
         except RemoteProtocolError as exc:
-            log.debug("bad message from %s: %s", _peer(relay.connection), exc)
+            log.debug("bad message from %s: %s", peer_name(relay.connection), exc)
             relay.send(Error(exc.code, _clip(str(exc), MAX_ERROR_TEXT)))
             return
         if isinstance(message, Ping):

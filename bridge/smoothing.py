@@ -44,20 +44,14 @@ Decisions and edge cases:
 
 from __future__ import annotations
 
-import argparse
-import logging
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
-from .errors import UserError
 from .frame import Block, PoseFrame
-
-log = logging.getLogger("bridge.smoothing")
 
 #: Defaults tuned with ``benchmarks/smoothing.py`` (results and the trade-off in
 #: docs/benchmarks.md): on real BlazePose output they cut the frame-to-frame
@@ -124,7 +118,8 @@ class OneEuroFilter:
         xs = np.array(x, dtype=np.float64)
         if self._x is None or self._t is None or self._x.shape != xs.shape or not t > self._t:
             self._x, self._dx, self._t = xs, np.zeros_like(xs), float(t)
-            return xs.copy()
+            result: Array = xs.copy()
+            return result
         dt = float(t) - self._t
         assert self._dx is not None
         dx = _alpha(self.d_cutoff, dt) * ((xs - self._x) / dt) + (1.0 - _alpha(self.d_cutoff, dt)) * self._dx
@@ -135,7 +130,8 @@ class OneEuroFilter:
         a = _alpha(self.min_cutoff + self.beta * speed, dt)
         out = a * xs + (1.0 - a) * self._x
         self._x, self._dx, self._t = out, dx, float(t)
-        return out.copy()
+        smoothed: Array = out.copy()
+        return smoothed
 
 
 def check_parameters(min_cutoff: float, beta: float, d_cutoff: float) -> None:
@@ -230,65 +226,3 @@ class PoseSmoother:
 
     def __repr__(self) -> str:
         return f"PoseSmoother(min_cutoff={self.min_cutoff}, beta={self.beta}, d_cutoff={self.d_cutoff})"
-
-
-# --------------------------------------------------------------------------- CLI helpers
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--smooth``, ``--min-cutoff``, ``--beta`` and ``--d-cutoff`` to a command's parser."""
-    g = parser.add_argument_group("smoothing (One Euro filter)")
-    g.add_argument("--smooth", action="store_true", help="smooth landmark positions with a One Euro filter")
-    g.add_argument(
-        "--min-cutoff",
-        type=float,
-        default=DEFAULT_MIN_CUTOFF,
-        metavar="HZ",
-        help="cutoff at rest: lower = less jitter, more lag when moving slowly (default %(default)s)",
-    )
-    g.add_argument(
-        "--beta",
-        type=float,
-        default=DEFAULT_BETA,
-        help="speed coefficient: higher = less lag on fast motion, more jitter (default %(default)s)",
-    )
-    g.add_argument(
-        "--d-cutoff",
-        type=float,
-        default=DEFAULT_D_CUTOFF,
-        metavar="HZ",
-        help="cutoff of the speed estimate (default %(default)s)",
-    )
-
-
-def from_args(args: argparse.Namespace) -> PoseSmoother | None:
-    """The smoother asked for on the command line, or ``None`` without ``--smooth``.
-
-    Raises :class:`~bridge.errors.UserError` for out-of-range parameters.
-    """
-    if not getattr(args, "smooth", False):
-        return None
-    try:
-        smoother = PoseSmoother(args.min_cutoff, args.beta, args.d_cutoff)
-    except ValueError as exc:
-        raise UserError(f"smoothing: {exc} (--min-cutoff, --beta, --d-cutoff)") from None
-    log.info("smoothing landmarks: %r", smoother)
-    return smoother
-
-
-def transforms_from_args(args: argparse.Namespace) -> list[Callable[[PoseFrame], PoseFrame]]:
-    """The frame transforms asked for with ``--smooth`` and ``--angles``, in the order they must run.
-
-    Smoothing comes first, so angles are measured on the smoothed landmarks. A
-    namespace without an ``angles`` attribute (a command without ``--angles``)
-    gets no angles. Raises :class:`~bridge.errors.UserError` for bad smoothing parameters.
-    """
-    from .angles import with_angles
-
-    transforms: list[Callable[[PoseFrame], PoseFrame]] = []
-    smoother = from_args(args)
-    if smoother is not None:
-        transforms.append(smoother)
-    if getattr(args, "angles", False):
-        transforms.append(with_angles)
-    return transforms

@@ -7,7 +7,8 @@
 #   - the Python package with its test extras (into the active virtual environment, else ./.venv);
 #   - the BlazePose model, built offline from the mediapipe 0.10.21 wheel (pose-bridge models build),
 #     unless one is cached already, and the test media (Debian's opencv-doc samples); both cached outside the repository;
-# then pytest (real BlazePose, real sockets, headless Chromium) and the C# suite (mono + NUnit).
+# then ruff and mypy --strict (a finding fails the run), pytest (real BlazePose, real sockets, headless Chromium)
+# and the C# suite (mono + NUnit).
 # Exits non-zero when anything fails. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,11 @@ bash scripts/fetch_test_media.sh >/dev/null
 export POSE_BRIDGE_MODEL_URL="http://127.0.0.1:9/pose_landmarker_{name}.task"
 
 status=0
+echo "== Lint (ruff) and types (mypy --strict)"
+# Before the tests, so a finding shows at once; the tests run all the same.
+$PY -m ruff check bridge tests benchmarks examples protocol scripts || status=1
+$PY -m mypy --strict bridge || status=1
+
 echo "== Python tests"
 $PY -m pytest -q -p no:cacheprovider "$@" || status=1
 

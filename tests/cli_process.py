@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.media import ROOT, test_timeout
+from tests.media import ROOT, scaled_timeout
 
 _URL = re.compile(r"ws://127\.0\.0\.1:(\d+)/")
 
@@ -21,7 +21,7 @@ def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None)
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=test_timeout(timeout),
+        timeout=scaled_timeout(timeout),
         env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
 
@@ -45,7 +45,7 @@ class ServeProcess:
         assert proc.stderr is not None
         lines: list[str] = []
         while True:
-            raw = await asyncio.wait_for(proc.stderr.readline(), test_timeout(60))
+            raw = await asyncio.wait_for(proc.stderr.readline(), scaled_timeout(60))
             if not raw:
                 raise RuntimeError("pose-bridge serve exited before listening:\n" + "".join(lines))
             line = raw.decode()
@@ -57,8 +57,8 @@ class ServeProcess:
     async def wait(self, timeout: float = 30) -> tuple[int, str]:
         """Wait for the exit; returns (exit code, rest of stderr)."""
         assert self.proc.stderr is not None
-        rest = await asyncio.wait_for(self.proc.stderr.read(), test_timeout(timeout))
-        code = await asyncio.wait_for(self.proc.wait(), test_timeout(timeout))
+        rest = await asyncio.wait_for(self.proc.stderr.read(), scaled_timeout(timeout))
+        code = await asyncio.wait_for(self.proc.wait(), scaled_timeout(timeout))
         return code, rest.decode()
 
     async def kill(self) -> None:

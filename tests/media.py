@@ -68,12 +68,9 @@ def make_video(
     return out
 
 
-def test_timeout(seconds: float) -> float:
+def scaled_timeout(seconds: float) -> float:
     """A timeout scaled by ``POSE_BRIDGE_TEST_TIMEOUT_SCALE`` (slow CI machines)."""
     return seconds * float(os.environ.get("POSE_BRIDGE_TEST_TIMEOUT_SCALE", "1"))
-
-
-test_timeout.__test__ = False  # type: ignore[attr-defined]  # not a test for pytest
 
 
 def person_crop(photo: Path, index: int = 0, margin: float = 0.12) -> np.ndarray:

@@ -13,7 +13,7 @@ from pythonosc.osc_bundle import OscBundle
 from pythonosc.osc_message import OscMessage
 from pythonosc.osc_server import BlockingOSCUDPServer
 
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 
 
 @dataclass
@@ -89,7 +89,7 @@ class VmcReceiver:
 
     def wait_for(self, n: int, timeout: float = 20.0) -> list[Datagram]:
         """Wait until ``n`` datagrams arrived (raises ``TimeoutError``); returns a copy of all so far."""
-        deadline = time.monotonic() + test_timeout(timeout)
+        deadline = time.monotonic() + scaled_timeout(timeout)
         while time.monotonic() < deadline:
             got = self.snapshot()
             if len(got) >= n:

@@ -13,11 +13,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from bridge import protocol as P
 from bridge.frame import PoseFrame
 from bridge.hub import Hub
-from bridge.player import FrameSink, Player, Transform
+from bridge.player import FrameSink, Player
 from bridge.protocol import SourceInfo
 from bridge.server import PoseServer
 from bridge.sources.base import SeekableSource, Source
-from tests.media import test_timeout
+from bridge.transforms import Transform
+from tests.media import scaled_timeout
 
 
 class PlainListSource(Source):
@@ -67,7 +68,7 @@ class Running:
 
     async def stop(self) -> int:
         self.server.shutdown()
-        return await asyncio.wait_for(self.task, test_timeout(10))
+        return await asyncio.wait_for(self.task, scaled_timeout(10))
 
 
 @contextlib.asynccontextmanager
@@ -93,7 +94,7 @@ async def running_server(
         if not task.done():
             server.shutdown()
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(task, test_timeout(10))
+                await asyncio.wait_for(task, scaled_timeout(10))
 
 
 @dataclass
@@ -131,4 +132,4 @@ async def collect(ws: ClientConnection, *, limit: int | None = None) -> Received
 def client(url: str, fmt: P.WireFormat | None = P.WireFormat.MSGPACK, **kwargs: object) -> connect:
     """A websockets client for ``url`` asking for ``fmt``'s subprotocol (``None``: ask for none)."""
     subprotocols = None if fmt is None else [fmt.value]
-    return connect(url, subprotocols=subprotocols, open_timeout=test_timeout(10), **kwargs)  # type: ignore[arg-type]
+    return connect(url, subprotocols=subprotocols, open_timeout=scaled_timeout(10), **kwargs)  # type: ignore[arg-type]

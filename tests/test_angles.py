@@ -181,7 +181,7 @@ async def test_serve_with_angles_and_smoothing_streams_them() -> None:
     from websockets.asyncio.client import connect
 
     from bridge import protocol as P
-    from tests.media import test_timeout
+    from tests.media import scaled_timeout
 
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bridge", "serve", "demo", "--angles", "--smooth", "--port", "0",
@@ -190,23 +190,23 @@ async def test_serve_with_angles_and_smoothing_streams_them() -> None:
     assert proc.stderr is not None
     try:
         while True:
-            line = (await asyncio.wait_for(proc.stderr.readline(), test_timeout(30))).decode()
+            line = (await asyncio.wait_for(proc.stderr.readline(), scaled_timeout(30))).decode()
             assert line, "serve exited before listening"
             m = re.search(r"ws://127\.0\.0\.1:(\d+)/", line)
             if m:
                 break
         frames: list[P.FrameMessage] = []
         async with connect(f"ws://127.0.0.1:{m.group(1)}/", subprotocols=[P.SUBPROTOCOL_MSGPACK]) as ws:  # type: ignore[list-item]
-            hello = P.decode(await asyncio.wait_for(ws.recv(), test_timeout(10)))
+            hello = P.decode(await asyncio.wait_for(ws.recv(), scaled_timeout(10)))
             assert isinstance(hello, P.Hello)
             assert hello.angles == ANGLE_NAMES
             while len(frames) < 30:
-                msg = P.decode(await asyncio.wait_for(ws.recv(), test_timeout(10)))
+                msg = P.decode(await asyncio.wait_for(ws.recv(), scaled_timeout(10)))
                 if isinstance(msg, P.FrameMessage):
                     frames.append(msg)
     finally:
         proc.send_signal(signal.SIGINT)
-        await asyncio.wait_for(proc.wait(), test_timeout(10))
+        await asyncio.wait_for(proc.wait(), scaled_timeout(10))
     for fm in frames:
         angles = fm.frame.angles
         assert angles is not None and tuple(angles) == ANGLE_NAMES

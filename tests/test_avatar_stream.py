@@ -18,7 +18,7 @@ from bridge.humanoid import HumanoidSolver
 from bridge.skeleton import HUMANOID_BONES
 from bridge.sources.demo import pose_at
 from tests.cli_process import ServeProcess
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 
 
 def _frame_with_humanoid(seq: int, angles: bool) -> PoseFrame:
@@ -50,11 +50,11 @@ def test_humanoid_encodes_like_the_generic_writer_and_decodes_back(angles: bool)
 
 async def _collect(url: str, fmt: P.WireFormat, n: int) -> tuple[P.Hello, list[P.FrameMessage]]:
     async with connect(url, subprotocols=[fmt.value]) as ws:  # type: ignore[list-item]
-        hello = P.decode(await asyncio.wait_for(ws.recv(), test_timeout(20)))
+        hello = P.decode(await asyncio.wait_for(ws.recv(), scaled_timeout(20)))
         assert isinstance(hello, P.Hello)
         frames: list[P.FrameMessage] = []
         while len(frames) < n:
-            msg = P.decode(await asyncio.wait_for(ws.recv(), test_timeout(20)))
+            msg = P.decode(await asyncio.wait_for(ws.recv(), scaled_timeout(20)))
             if isinstance(msg, P.FrameMessage):
                 frames.append(msg)
         return hello, frames
@@ -145,7 +145,7 @@ async def test_avatar_example_prints_the_pose() -> None:
             sys.executable, str(ROOT / "examples" / "avatar.py"), server.url, "--frames", "3",
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
         )  # fmt: skip
-        out, err = await asyncio.wait_for(proc.communicate(), test_timeout(30))
+        out, err = await asyncio.wait_for(proc.communicate(), scaled_timeout(30))
     finally:
         await server.kill()
     lines = out.decode().splitlines()

@@ -27,9 +27,9 @@ from bridge.batch import ExtractSettings, Job, extract_batch, new_run_id, open_c
 from bridge.extract import iter_frames
 from bridge.formats import open_reader
 from bridge.pose.engine import EstimatorOptions
-from tests.media import make_video, test_timeout
+from tests.media import make_video, scaled_timeout
 
-T = test_timeout
+T = scaled_timeout
 pytestmark = pytest.mark.blazepose
 
 #: (photo, frames) of the clips: short, so that the suite stays fast on 2 cores.

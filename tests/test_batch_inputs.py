@@ -23,9 +23,9 @@ from bridge.batch.runner import Progress
 from bridge.errors import UserError
 from bridge.formats import open_writer
 from bridge.frame import PoseFrame
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 
-T = test_timeout
+T = scaled_timeout
 
 
 def _touch(path: Path) -> Path:

@@ -18,7 +18,7 @@ from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions,
 
 from bridge import protocol as P
 from bridge.sources.video import VideoSource
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.streaming import client, collect, running_server
 
 pytestmark = pytest.mark.blazepose
@@ -67,7 +67,7 @@ async def test_streamed_landmarks_equal_mediapipe(person_video: Path, reference,
     try:
         async with running_server(source, speed=None, wait_clients=1) as srv:
             async with client(srv.url, fmt) as ws:
-                got = await asyncio.wait_for(collect(ws), test_timeout(120))
+                got = await asyncio.wait_for(collect(ws), scaled_timeout(120))
     finally:
         await source.aclose()
     assert got.hello is not None and got.hello.source.kind == "video"
@@ -94,7 +94,7 @@ async def test_several_clients_get_the_same_blazepose_frames(short_video: Path) 
     try:
         async with running_server(source, speed=None, wait_clients=3) as srv:
             conns = [await client(srv.url, f).__aenter__() for f in (P.WireFormat.MSGPACK, P.WireFormat.JSON, None)]
-            results = await asyncio.wait_for(asyncio.gather(*(collect(c) for c in conns)), test_timeout(120))
+            results = await asyncio.wait_for(asyncio.gather(*(collect(c) for c in conns)), scaled_timeout(120))
     finally:
         await source.aclose()
     first = results[0].frames

@@ -23,7 +23,7 @@ from bridge.frame import PoseFrame
 from bridge.humanoid import BONES, HumanoidPose, HumanoidSolver, fk
 from bridge.humanoid.model import REST_DIRECTIONS
 from bridge.sources.demo import pose_at
-from tests.media import ROOT, test_timeout
+from tests.media import ROOT, scaled_timeout
 from tests.test_humanoid import random_pose
 
 with warnings.catch_warnings():  # bvhio imports PyGLM the way PyGLM plans to deprecate
@@ -164,7 +164,7 @@ def test_extract_format_bvh_from_the_demo_recording_matches_the_solver(tmp_path:
     out = tmp_path / "demo.bvh"
     done = subprocess.run(
         [sys.executable, "-m", "bridge", "serve", str(rec), "--port", "0", "--speed", "max", "--record", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=test_timeout(60),
+        cwd=ROOT, capture_output=True, text=True, timeout=scaled_timeout(60),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     solver = HumanoidSolver()
@@ -188,11 +188,11 @@ async def test_a_live_recording_killed_with_sigkill_is_read_back(tmp_path: Path)
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + test_timeout(30)
+        deadline = time.monotonic() + scaled_timeout(30)
         while time.monotonic() < deadline and (not out.exists() or _complete_lines(out) < 40):
             await asyncio.sleep(0.05)
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=test_timeout(10))
+        proc.wait(timeout=scaled_timeout(10))
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -12,7 +12,7 @@ import pytest
 
 from bridge import protocol as P
 from tests.cli_process import ServeProcess, run_cli
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.streaming import client, collect
 
 
@@ -26,7 +26,7 @@ async def test_signal_sends_end_closes_cleanly_and_exits_0(sig: signal.Signals) 
             for _ in range(5):
                 assert isinstance(P.decode(await ws.recv()), P.FrameMessage)
             serve.proc.send_signal(sig)
-            got = await asyncio.wait_for(collect(ws), test_timeout(10))
+            got = await asyncio.wait_for(collect(ws), scaled_timeout(10))
         code, err = await serve.wait()
     finally:
         await serve.kill()
@@ -42,7 +42,7 @@ async def test_video_file_to_the_end_then_exit_0(short_video: Path) -> None:
     serve = await ServeProcess.start(str(short_video), "--speed", "max", "--wait-clients", "1")
     try:
         async with client(serve.url, P.WireFormat.JSON) as ws:
-            got = await asyncio.wait_for(collect(ws), test_timeout(60))
+            got = await asyncio.wait_for(collect(ws), scaled_timeout(60))
         code, err = await serve.wait()
     finally:
         await serve.kill()

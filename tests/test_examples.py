@@ -6,7 +6,7 @@ import asyncio
 import sys
 
 from tests.cli_process import ServeProcess
-from tests.media import ROOT, test_timeout
+from tests.media import ROOT, scaled_timeout
 
 
 async def test_python_client_example_prints_hello_frames_and_latency() -> None:
@@ -16,7 +16,7 @@ async def test_python_client_example_prints_hello_frames_and_latency() -> None:
             sys.executable, str(ROOT / "examples" / "client.py"), serve.url, "--frames", "4",
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
         )  # fmt: skip
-        out, err = await asyncio.wait_for(proc.communicate(), test_timeout(30))
+        out, err = await asyncio.wait_for(proc.communicate(), scaled_timeout(30))
     finally:
         await serve.kill()
     text = out.decode()
@@ -40,7 +40,7 @@ async def test_replay_control_example_pauses_seeks_and_resumes(tmp_path) -> None
             sys.executable, str(ROOT / "examples" / "replay_control.py"), serve.url,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
         )  # fmt: skip
-        out, err = await asyncio.wait_for(proc.communicate(), test_timeout(30))
+        out, err = await asyncio.wait_for(proc.communicate(), scaled_timeout(30))
     finally:
         await serve.kill()
     lines = out.decode().splitlines()

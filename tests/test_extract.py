@@ -19,10 +19,10 @@ from bridge.errors import SourceError, UserError
 from bridge.extract import extract_frames, extract_to_file, iter_frames
 from bridge.formats import open_reader
 from bridge.sources.video import VideoSource
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.streaming import client, collect, running_server
 
-T = test_timeout
+T = scaled_timeout
 pytestmark = pytest.mark.blazepose
 
 

@@ -101,19 +101,31 @@ def test_angle_lines_pair_left_and_right() -> None:
 
 @pytest.mark.blazepose
 async def test_preview_draws_on_the_decoded_image_of_the_frame(short_video: Path) -> None:
-    """The preview sink gets, for each published frame, the video source's decoded image of that same frame."""
+    """The player hands the preview, with each published frame, the video source's decoded image of that
+    same frame, and the preview draws the skeleton on a copy of it."""
+    from bridge.hub import Hub
+    from bridge.player import Player
+    from bridge.sources.base import DecodedImage
     from bridge.sources.video import VideoSource
 
     source = VideoSource(str(short_video))
     preview = preview_for_source(source)
-    seen = 0
+    seen: list[tuple[int, int, bool]] = []
+
+    class Shown:  # what the preview window would show, kept for the test (the window itself needs a display)
+        def write(self, frame: PoseFrame, image: DecodedImage | None) -> None:
+            assert image is not None and image.bgr.shape == (source.info.height, source.info.width, 3)
+            canvas = preview.canvas(frame, image)
+            assert canvas.shape == image.bgr.shape and canvas is not image.bgr
+            drawn = not np.array_equal(canvas, image.bgr)  # the skeleton and caption were drawn on the copy
+            seen.append((frame.seq, image.index, drawn))
+
+        def close(self) -> None:
+            pass
+
     async with source:
-        async for frame in source.frames():
-            image = preview.image_for(frame)
-            assert image is not None and image.shape == (source.info.height, source.info.width, 3)
-            assert source.last_image is not None and source.last_image.index == frame.seq
-            seen += 1
-    assert seen == 10
+        await Player(source, Hub(), speed=None, image_sinks=[Shown()]).run()
+    assert seen == [(i, i, True) for i in range(10)]
 
 
 def test_preview_without_display_says_so_once_and_serve_keeps_streaming(person_video: Path) -> None:
@@ -126,7 +138,7 @@ def test_preview_without_display_says_so_once_and_serve_keeps_streaming(person_v
     from websockets.sync.client import connect
 
     from bridge import protocol as P
-    from tests.media import test_timeout
+    from tests.media import scaled_timeout
 
     # a stale DISPLAY (no X server behind it) would make OpenCV's Qt abort the process if it were used
     env = {**os.environ, "DISPLAY": ":97"}
@@ -147,13 +159,13 @@ def test_preview_without_display_says_so_once_and_serve_keeps_streaming(person_v
         frames = 0
         with connect(f"ws://127.0.0.1:{m.group(1)}/", subprotocols=[P.SUBPROTOCOL_MSGPACK]) as ws:  # type: ignore[list-item]
             while True:
-                msg = P.decode(ws.recv(timeout=test_timeout(60)))
+                msg = P.decode(ws.recv(timeout=scaled_timeout(60)))
                 if isinstance(msg, P.FrameMessage):
                     frames += 1
                 elif isinstance(msg, P.End):
                     break
         assert frames == 60
-        _, rest = proc.communicate(timeout=test_timeout(30))
+        _, rest = proc.communicate(timeout=scaled_timeout(30))
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -203,8 +215,8 @@ async def test_preview_window_on_a_real_x_server(
         preview = preview_for_source(source)
         assert preview.enabled
         async with source:
-            async for frame in source.frames():
-                preview.write(frame)
+            async for frame, image in source.frames_with_images():
+                preview.write(frame, image)
         assert preview.shown == 10 and preview.enabled
         preview.close()
         assert not preview.enabled

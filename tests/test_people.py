@@ -253,7 +253,7 @@ async def test_serve_streams_everyone_and_a_replay_serves_them_back(media: Path,
 
     from bridge import protocol as P
     from tests.cli_process import ServeProcess
-    from tests.media import make_video, test_timeout
+    from tests.media import make_video, scaled_timeout
     from tests.streaming import client, collect
 
     video = make_video(media / "basketball2.png", tmp_path / "two.avi", frames=15)
@@ -264,7 +264,7 @@ async def test_serve_streams_everyone_and_a_replay_serves_them_back(media: Path,
     )
     try:
         async with client(serve.url, wire) as ws:
-            live = await asyncio.wait_for(collect(ws), test_timeout(120))
+            live = await asyncio.wait_for(collect(ws), scaled_timeout(120))
         await serve.wait()
     finally:
         await serve.kill()
@@ -278,7 +278,7 @@ async def test_serve_streams_everyone_and_a_replay_serves_them_back(media: Path,
     serve = await ServeProcess.start(str(recording), "--speed", "max", "--wait-clients", "1")
     try:
         async with client(serve.url, wire) as ws:
-            replay = await asyncio.wait_for(collect(ws), test_timeout(60))
+            replay = await asyncio.wait_for(collect(ws), scaled_timeout(60))
         await serve.wait()
     finally:
         await serve.kill()

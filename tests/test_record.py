@@ -15,12 +15,12 @@ from bridge import protocol as P
 from bridge.formats import open_reader, open_writer
 from bridge.recorder import FAST_PENDING
 from bridge.sources.recording import RecordingSource
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.streaming import client, collect, running_server
 from tests.test_formats import make_frames
 from tests.test_replay import _reap, _start_serve
 
-T = test_timeout
+T = scaled_timeout
 
 
 def assert_recorded(received: list[P.FrameMessage], path: Path, ext: str) -> None:

@@ -16,11 +16,11 @@ from bridge.errors import FormatError, SourceError
 from bridge.formats import open_reader, open_writer
 from bridge.frame import PoseFrame
 from bridge.sources.recording import RecordingSource
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.streaming import client, collect, running_server
 from tests.test_formats import make_frames
 
-T = test_timeout
+T = scaled_timeout
 
 
 def write(path: Path, frames: list[PoseFrame], **kwargs: object) -> Path:

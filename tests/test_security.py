@@ -38,11 +38,11 @@ from bridge.server import PoseServer, is_loopback_host, is_own_origin, normalize
 from bridge.sources.base import SeekableSource, Source
 from bridge.sources.demo import DemoSource
 from bridge.sources.recording import RecordingSource
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.rawws import OP_TEXT, HandshakeRefused, RawClient, frame
 from tests.streaming import ListSource, PlainListSource, Running, client, collect, synthetic_frames
 
-T = test_timeout
+T = scaled_timeout
 JSON = P.WireFormat.JSON
 MSGPACK = P.WireFormat.MSGPACK
 

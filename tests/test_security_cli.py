@@ -26,12 +26,12 @@ from websockets.exceptions import InvalidStatus
 from bridge import protocol as P
 from bridge.formats import open_reader, open_writer
 from bridge.recorder import Recorder
-from tests.media import ROOT, test_timeout
+from tests.media import ROOT, scaled_timeout
 from tests.rawws import OP_TEXT, RawClient, frame
 from tests.streaming import client, collect, synthetic_frames
 from tests.test_security import _make_certificate, in_thread
 
-T = test_timeout
+T = scaled_timeout
 JSON = P.WireFormat.JSON
 MSGPACK = P.WireFormat.MSGPACK
 _LISTENING = re.compile(r"(wss?)://127\.0\.0\.1:(\d+)/")

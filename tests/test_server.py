@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from bridge import __version__, skeleton
 from bridge import protocol as P
 from bridge.errors import FormatError
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.streaming import (
     ListSource,
     PlainListSource,
@@ -28,7 +28,7 @@ from tests.streaming import (
     synthetic_frames,
 )
 
-T = test_timeout
+T = scaled_timeout
 
 
 def assert_same_frames(got: list[P.FrameMessage], expected: list) -> None:

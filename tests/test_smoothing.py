@@ -8,9 +8,11 @@ import math
 import numpy as np
 import pytest
 
+from bridge.commands._options import add_smoothing_arguments as add_arguments
+from bridge.commands._options import smoother_from_args as from_args
 from bridge.errors import UserError
 from bridge.frame import PoseFrame
-from bridge.smoothing import OneEuroFilter, PoseSmoother, add_arguments, from_args
+from bridge.smoothing import OneEuroFilter, PoseSmoother
 
 FPS = 30.0
 
@@ -214,7 +216,7 @@ def test_shared_xy_speed_matches_reference_and_filters_depth_noise() -> None:
 
 def test_transforms_from_args_smooth_then_angles() -> None:
     from bridge.angles import with_angles
-    from bridge.smoothing import transforms_from_args
+    from bridge.commands._options import transforms_from_args
 
     p = argparse.ArgumentParser()
     add_arguments(p)

@@ -26,12 +26,12 @@ from bridge.evaluation.loading import extract_video, extract_video_frames, read_
 from bridge.evaluation.study import Configuration, Study, read_manifest, run_study, write_outputs
 from bridge.frame import PoseFrame
 from bridge.pose.engine import Estimator, EstimatorOptions
-from tests.media import make_video, test_timeout
+from tests.media import make_video, scaled_timeout
 from tests.test_batch import interrupt_group
 from tests.test_evaluation_cli import write_recording
 from tests.test_evaluation_synthetic import predict, truth_points, write_truth
 
-T = test_timeout
+T = scaled_timeout
 pytestmark = pytest.mark.blazepose
 
 SEQUENCE = 40  # frames of the image sequence (one camera position each)

@@ -26,7 +26,7 @@ from bridge.server import PoseServer
 from bridge.sources.demo import pose_at
 from bridge.sources.recording import RecordingSource
 from tests.browser import Browser, find_chromium
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ async def _serve(*args: str) -> tuple[asyncio.subprocess.Process, str]:
     assert proc.stderr is not None
     seen = []
     while True:
-        line = (await asyncio.wait_for(proc.stderr.readline(), test_timeout(60))).decode()
+        line = (await asyncio.wait_for(proc.stderr.readline(), scaled_timeout(60))).decode()
         if not line:
             raise RuntimeError("serve exited before listening: " + "".join(seen))
         seen.append(line)
@@ -88,7 +88,7 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
     if proc.returncode is None:
         proc.send_signal(signal.SIGINT)
         try:
-            await asyncio.wait_for(proc.wait(), test_timeout(10))
+            await asyncio.wait_for(proc.wait(), scaled_timeout(10))
         except asyncio.TimeoutError:
             proc.kill()
             await proc.wait()
@@ -97,7 +97,7 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     assert CHROMIUM is not None
-    b = await Browser.launch(CHROMIUM, timeout=test_timeout(30))
+    b = await Browser.launch(CHROMIUM, timeout=scaled_timeout(30))
     try:
         yield b
     finally:
@@ -115,17 +115,19 @@ async def test_live_demo_in_the_browser(browser: Browser, tmp_path: Path) -> Non
     proc, url = await _serve("demo", "--angles", "--smooth")
     try:
         await browser.open(url)
-        await browser.wait_for("window.poseViewer && poseViewer.hello !== null", test_timeout(20), "hello")
-        await browser.wait_for("poseViewer.framesReceived >= 15", test_timeout(20), "15 frames")
+        await browser.wait_for("window.poseViewer && poseViewer.hello !== null", scaled_timeout(20), "hello")
+        await browser.wait_for("poseViewer.framesReceived >= 15", scaled_timeout(20), "15 frames")
         first = await _probe(browser)
         assert first["width"] > 0 and first["height"] > 0
         assert first["colored"] > 500, "no skeleton drawn on the canvas"
-        await browser.wait_for(f"poseViewer.framesReceived >= {first['frames'] + 10}", test_timeout(10), "more frames")
+        await browser.wait_for(
+            f"poseViewer.framesReceived >= {first['frames'] + 10}", scaled_timeout(10), "more frames"
+        )
         second = await _probe(browser)
         assert second["hash"] != first["hash"], "the canvas did not change between frames"
         assert second["colored"] > 500
         # the panel: connected, the source, fps near the demo's 30, a latency measured from ping/pong, angles
-        await browser.wait_for("poseViewer.offsetMs !== null", test_timeout(10), "a pong")
+        await browser.wait_for("poseViewer.offsetMs !== null", scaled_timeout(10), "a pong")
         await asyncio.sleep(0.5)
         panel = await browser.eval(
             "({conn: poseViewer.conn, source: document.getElementById('source').textContent,"
@@ -181,7 +183,7 @@ async def test_live_demo_in_the_browser(browser: Browser, tmp_path: Path) -> Non
     finally:
         await _stop(proc)
     # the server ended the stream: the page says so and does not spin on reconnects
-    await browser.wait_for("poseViewer.conn === 'ended' || poseViewer.conn === 'closed'", test_timeout(10), "close")
+    await browser.wait_for("poseViewer.conn === 'ended' || poseViewer.conn === 'closed'", scaled_timeout(10), "close")
     assert browser.console_errors == []
 
 
@@ -202,7 +204,7 @@ async def test_replay_pause_resume_seek_speed_from_the_page(browser: Browser, tm
     url = f"http://127.0.0.1:{port}/"
     try:
         await browser.open(url)
-        await browser.wait_for("poseViewer.framesReceived >= 10 && poseViewer.state", test_timeout(20), "frames")
+        await browser.wait_for("poseViewer.framesReceived >= 10 && poseViewer.state", scaled_timeout(20), "frames")
         assert await browser.eval("document.getElementById('replay').hidden") is False
         latency = await browser.eval("document.getElementById('latency').textContent")
         # a replay stamps captured_ns when a frame is due (the 2023 times stay in the file): the latency shown is
@@ -211,7 +213,7 @@ async def test_replay_pause_resume_seek_speed_from_the_page(browser: Browser, tm
             assert latency.endswith(")") and -5 <= float(latency.split(" ms", 1)[0]) < 500, latency
 
         await browser.eval("document.getElementById('playpause').click()")
-        await browser.wait_for("poseViewer.state.paused === true", test_timeout(5), "paused state")
+        await browser.wait_for("poseViewer.state.paused === true", scaled_timeout(5), "paused state")
         assert await browser.eval("document.getElementById('playpause').textContent") == "resume"
         await asyncio.sleep(0.3)
         paused_at = await browser.eval("poseViewer.framesReceived")
@@ -221,8 +223,8 @@ async def test_replay_pause_resume_seek_speed_from_the_page(browser: Browser, tm
         assert (await _probe(browser))["hash"] == before["hash"]
 
         await browser.eval("document.getElementById('playpause').click()")
-        await browser.wait_for("poseViewer.state.paused === false", test_timeout(5), "resumed state")
-        await browser.wait_for(f"poseViewer.framesReceived >= {paused_at + 10}", test_timeout(5), "frames again")
+        await browser.wait_for("poseViewer.state.paused === false", scaled_timeout(5), "resumed state")
+        await browser.wait_for(f"poseViewer.framesReceived >= {paused_at + 10}", scaled_timeout(5), "frames again")
         assert (await _probe(browser))["hash"] != before["hash"]
 
         # seek with the slider and change speed with the select, as a user would
@@ -230,17 +232,17 @@ async def test_replay_pause_resume_seek_speed_from_the_page(browser: Browser, tm
             "(() => { const s = document.getElementById('seek'); s.value = '200';"
             " s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); })()"
         )
-        await browser.wait_for("poseViewer.frame && poseViewer.frame.seq >= 200", test_timeout(5), "frame 200")
+        await browser.wait_for("poseViewer.frame && poseViewer.frame.seq >= 200", scaled_timeout(5), "frame 200")
         await browser.eval(
             "(() => { const s = document.getElementById('speed'); s.value = '2';"
             " s.dispatchEvent(new Event('change')); })()"
         )
-        await browser.wait_for("poseViewer.state.speed === 2", test_timeout(5), "speed 2")
+        await browser.wait_for("poseViewer.state.speed === 2", scaled_timeout(5), "speed 2")
         await browser.screenshot(_shot_dir(tmp_path) / "viewer_replay.png")
         assert browser.console_errors == []
     finally:
         server.shutdown()
-        await asyncio.wait_for(task, test_timeout(10))
+        await asyncio.wait_for(task, scaled_timeout(10))
         await source.aclose()
 
 
@@ -254,7 +256,7 @@ async def test_several_people_each_with_their_id(browser: Browser, media: Path, 
     proc, url = await _serve(str(video), "--max-people", "4", "--wait-clients", "1")
     try:
         await browser.open(url)
-        await browser.wait_for("window.poseViewer && poseViewer.people.length === 2", test_timeout(60), "two people")
+        await browser.wait_for("window.poseViewer && poseViewer.people.length === 2", scaled_timeout(60), "two people")
         people = await browser.eval(
             "poseViewer.people.map(p => ({id: p.id, x: p.pts[23].p[0] / 2 + p.pts[24].p[0] / 2, label: p.labelAt}))"
         )
@@ -262,7 +264,7 @@ async def test_several_people_each_with_their_id(browser: Browser, media: Path, 
         assert abs(people[1]["x"] - people[0]["x"]) > 0.5  # placed apart in the shared space (meters)
         assert all(p["label"] is not None for p in people)
         await browser.wait_for(  # the panel is refreshed on its own timer, not on every frame
-            "document.getElementById('detected').textContent === '2 people (id 1, 2)'", test_timeout(10), "the panel"
+            "document.getElementById('detected').textContent === '2 people (id 1, 2)'", scaled_timeout(10), "the panel"
         )
         await asyncio.sleep(0.3)
         shot = _shot_dir(tmp_path) / "viewer_people.png"

@@ -18,13 +18,13 @@ from bridge.player import Player
 from bridge.server import PoseServer
 from bridge.sources.demo import DemoSource
 from tests.browser import Browser, find_chromium
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = find_chromium()
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no chromium/chrome found (apt install chromium)")
-T = test_timeout
+T = scaled_timeout
 
 HOSTILE_PAGE = """<!doctype html><html><body>
 <iframe id="framed" src="{viewer}" width="400" height="300"></iframe>

@@ -30,7 +30,7 @@ from bridge.outputs.vmc import (
 from bridge.skeleton import HUMANOID_BONES
 from bridge.sources.demo import pose_at
 from tests.cli_process import ServeProcess, run_cli
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.osc_receiver import Datagram, VmcReceiver
 from tests.streaming import client, collect
 from tests.test_humanoid import random_pose
@@ -190,7 +190,7 @@ async def _serve_and_receive(
         server = await ServeProcess.start(*args, "--vmc", f"127.0.0.1:{rx.port}", "--wait-clients", "1")
         try:
             async with client(server.url, fmt) as ws:
-                got = await asyncio.wait_for(collect(ws, limit=frames), test_timeout(60))
+                got = await asyncio.wait_for(collect(ws, limit=frames), scaled_timeout(60))
             await asyncio.sleep(0.3)  # the last datagrams
         finally:
             await server.kill()

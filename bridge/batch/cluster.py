@@ -16,12 +16,12 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+
+import dask
+from distributed import Client, LocalCluster
 
 from ..errors import UserError
-
-if TYPE_CHECKING:
-    from distributed import Client, LocalCluster
+from .worker import LocalWorkerPlugin
 
 log = logging.getLogger("bridge.batch")
 
@@ -40,7 +40,8 @@ def default_workers() -> int:
 
 def workers_of(client: Client) -> int:
     """How many tasks the cluster runs at once (the sum of its workers' threads), at least 1."""
-    return max(1, sum(client.nthreads().values()))
+    threads: dict[str, int] = client.nthreads()
+    return max(1, sum(threads.values()))
 
 
 def _drop_sync_cancel_race(record: logging.LogRecord) -> bool:
@@ -57,9 +58,6 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None) -> 
     :class:`UserError` when the scheduler cannot be reached or its address is not one. The local
     cluster and its processes are closed on exit, whatever happens (Ctrl-C included).
     """
-    import dask
-    from distributed import Client
-
     if not log.isEnabledFor(logging.DEBUG):
         # The scheduler of a local cluster runs in this process: its INFO lines (every worker, every
         # connection) would bury the progress bar. Warnings (a worker restarted) stay.
@@ -89,8 +87,6 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None) -> 
     try:
         client = Client(cluster, set_as_default=False)
         try:
-            from .worker import LocalWorkerPlugin
-
             client.register_plugin(LocalWorkerPlugin(), name=LocalWorkerPlugin.name)
             yield client
         finally:
@@ -100,8 +96,6 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None) -> 
 
 
 def _local_cluster(n: int) -> LocalCluster:
-    from distributed import LocalCluster
-
     return LocalCluster(
         n_workers=n,
         threads_per_worker=1,

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FormatError, UserError
+from ..formats import open_reader
 
 #: Extensions a directory argument is searched for (compared case-insensitively).
 VIDEO_EXTENSIONS = frozenset(
@@ -208,8 +209,6 @@ def is_complete(out: str | os.PathLike[str], fmt: str | None = None) -> bool:
     an interrupted ``extract`` of an older version): a malformed or truncated file is not complete. A file
     that is complete but was made with other options (``--coords``, ``--model``) counts as complete.
     """
-    from ..formats import open_reader
-
     p = Path(out)
     if not p.is_file():
         return False

@@ -18,6 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from distributed import KilledWorker, as_completed
+from tqdm import tqdm
+
+from ..errors import PoseBridgeError
 from .worker import PROGRESS_TOPIC, InputFailed, Stopped, stop_run
 
 if TYPE_CHECKING:
@@ -59,10 +63,6 @@ class Outcome:
 
 def error_message(error: BaseException) -> str:
     """One line for a failed task: the message of our errors; the type too for anything else."""
-    from distributed import KilledWorker
-
-    from ..errors import PoseBridgeError
-
     text = " ".join(str(error).split())
     if isinstance(error, KilledWorker):
         times = getattr(error, "allowed_failures", None)
@@ -83,8 +83,6 @@ class Progress:
     """
 
     def __init__(self, label: str, tasks: int, noun: str, *, enabled: bool, items: int | None = None) -> None:
-        from tqdm import tqdm
-
         self.label, self.tasks, self.noun = label, tasks, noun
         #: What the label counts (files, configurations): ``tasks`` unless a task holds several.
         self.items = tasks if items is None else items
@@ -178,7 +176,6 @@ def run_tasks(
     told (``Client.run``), the tasks give up at their next frame and remove their temporary files, what
     is left is cancelled, and the exception propagates. Outputs already renamed stay: they are complete.
     """
-    from distributed import as_completed
 
     def handle(event: tuple[float, dict[str, Any]]) -> None:
         message = event[1]
@@ -190,7 +187,7 @@ def run_tasks(
             on_event(message)
 
     client.subscribe_topic(PROGRESS_TOPIC, handle)
-    futures: list[Future] = []
+    futures: list[Future[Any]] = []
     outcomes: dict[str, Outcome] = {}
     try:
         if submissions:
@@ -228,13 +225,11 @@ def run_tasks(
     return [outcomes[s.key] for s in submissions]
 
 
-def stop(client: Client, run_id: str, futures: Sequence[Future], grace: float = STOP_GRACE) -> None:
+def stop(client: Client, run_id: str, futures: Sequence[Future[Any]], grace: float = STOP_GRACE) -> None:
     """Stop run ``run_id``: set its stop flag on every worker, give tasks ``grace`` seconds, cancel the rest.
 
     Never raises (it runs while another exception propagates); a second Ctrl-C ends the wait.
     """
-    from distributed import as_completed
-
     pending = [f for f in futures if not f.done()]
     if not pending:
         return

@@ -37,26 +37,35 @@ import dataclasses
 import hashlib
 import logging
 import os
+import signal
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import cv2
+from distributed import get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from ..angles import ANGLE_NAMES
 from ..errors import PoseBridgeError, UserError
+from ..evaluation.joints import JointMap
+from ..evaluation.loading import extract_video_frames, iter_poses, read_truth
+from ..evaluation.study import Configuration, StudyRow, run_study
+from ..extract import extract_to_file
+from ..frame import PoseFrame
+from ..humanoid import HumanoidSolver
 from ..pose.engine import Estimator, EstimatorOptions
+from ..smoothing import PoseSmoother
+from ..sources.video import VideoPipeline
+from ..transforms import Transform, frame_transforms
 from .inputs import temp_path
 
 if TYPE_CHECKING:
     from distributed import Worker
-
-    from ..evaluation.joints import JointMap
-    from ..evaluation.study import Configuration, StudyRow
-    from ..frame import PoseFrame
 
 log = logging.getLogger("bridge.batch.worker")
 
@@ -97,8 +106,6 @@ def check_stopped(run_id: str) -> None:
 
 
 def _current_worker() -> Worker | None:
-    from distributed import get_worker
-
     try:
         return get_worker()
     except ValueError:  # not inside a Dask task (a direct call, as in some tests)
@@ -136,8 +143,6 @@ class ModelPlugin(WorkerPlugin):
         MediaPipe's native libraries and the model file stay loaded (in memory and the page cache) for
         the tasks; OpenCV is kept to one thread per process, as the processes already use every core.
         """
-        import cv2
-
         cv2.setNumThreads(1)
         path = Path(self.model_path)
         if not path.is_file():
@@ -177,8 +182,6 @@ class LocalWorkerPlugin(WorkerPlugin):
     name = "pose-bridge-local-worker"
 
     def setup(self, worker: Worker | None = None) -> None:
-        import signal
-
         if threading.current_thread() is threading.main_thread():  # the worker's event loop runs there
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -252,7 +255,7 @@ class ExtractSettings:
     run_id: str
     #: ``txt``, ``jsonl``, ``csv`` or ``bvh`` (resolved by the client).
     fmt: str
-    #: ``world``, ``image``, ``both`` or ``None`` (see :func:`bridge.extract.writer_for`).
+    #: ``world``, ``image``, ``both`` or ``None`` (see :func:`bridge.formats.writers.writer_for`).
     coords: str | None
     #: BlazePose settings, ``model`` = the resolved bundle path.
     options: EstimatorOptions
@@ -262,19 +265,11 @@ class ExtractSettings:
     #: Seconds between two progress events of a task.
     progress_interval: float = 0.5
 
-    def transforms(self) -> list[Callable[[PoseFrame], PoseFrame]]:
+    def transforms(self) -> list[Transform]:
         """Fresh frame transforms for one video (a smoother keeps history: one per video)."""
-        from ..angles import with_angles
-        from ..smoothing import PoseSmoother
-
-        out: list[Callable[[PoseFrame], PoseFrame]] = []
-        if self.smoothing is not None:
-            out.append(PoseSmoother(*self.smoothing))
-        if self.angles:
-            out.append(with_angles)
-        if self.fmt == "bvh":  # a BVH file holds the humanoid pose: solve it for every frame (issue 13)
-            from ..humanoid import HumanoidSolver
-
+        smoother = None if self.smoothing is None else PoseSmoother(*self.smoothing)
+        out = frame_transforms(smoother, angles=self.angles)
+        if self.fmt == "bvh":  # a BVH file holds the humanoid pose: solve it for every frame
             out.append(HumanoidSolver())
         return out
 
@@ -318,9 +313,6 @@ def extract_task(settings: ExtractSettings, video: str, output: str, key: str) -
 
 
 def _extract(settings: ExtractSettings, video: str, out: Path, key: str, started: float) -> FileResult:
-    from ..angles import ANGLE_NAMES
-    from ..extract import extract_to_file
-
     report = Reporter(settings.run_id, key, settings.progress_interval)
     tmp = temp_path(out)
     detected = 0
@@ -421,10 +413,6 @@ def study_task(settings: StudySettings, unit: StudyUnit) -> UnitResult | Stopped
 
 
 def _study(settings: StudySettings, unit: StudyUnit) -> UnitResult:
-    from ..evaluation.loading import extract_video_frames, iter_poses, read_truth
-    from ..evaluation.study import run_study
-    from ..extract import iter_frames
-
     check_stopped(settings.run_id)
     started = time.perf_counter()
     report = Reporter(settings.run_id, unit.key, settings.progress_interval)
@@ -448,11 +436,12 @@ def _study(settings: StudySettings, unit: StudyUnit) -> UnitResult:
             frames = extract_video_frames(config.video, needed, estimator, on_frame=counted)
             ran += len(needed)
             return frames
-        total = _frame_count(config.video)
         frames = []
-        for frame in iter_frames(str(config.video), settings.options):
-            frames.append(frame)
-            report(len(frames), total)
+        with VideoPipeline(str(config.video), settings.options) as video:
+            total = video.info.frames  # the count the container announces (progress only), None when unknown
+            for frame in video.frames():
+                frames.append(frame)
+                report(len(frames), total)
         ran += len(frames)
         return frames
 
@@ -472,15 +461,3 @@ def _study(settings: StudySettings, unit: StudyUnit) -> UnitResult:
         pid=pid,
         failures=failures,
     )
-
-
-def _frame_count(video: Path) -> int | None:
-    """The frame count the container announces (for the progress bar only), ``None`` when unknown."""
-    import cv2
-
-    cap = cv2.VideoCapture(str(video))
-    try:
-        n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if cap.isOpened() else 0
-    finally:
-        cap.release()
-    return n if n > 0 else None

@@ -6,12 +6,7 @@ import argparse
 import os
 
 from ..errors import UserError
-from ._options import _checked
-
-
-def positive_int(text: str) -> int:
-    """A whole number >= 1."""
-    return int(_checked(text, int, lambda v: v >= 1, "expected a whole number >= 1"))
+from ._options import positive_int
 
 
 def add_batch_arguments(parser: argparse.ArgumentParser, resume_help: str) -> None:
@@ -35,7 +30,7 @@ def add_batch_arguments(parser: argparse.ArgumentParser, resume_help: str) -> No
 
 def local_workers(args: argparse.Namespace, tasks: int) -> int | None:
     """Processes for the local cluster: ``--workers`` or the cores, never more than ``tasks``; None with --scheduler."""
-    from ..batch import default_workers
+    from ..batch import default_workers  # Dask: imported when a batch runs, not at every start of the CLI
 
     if args.scheduler is not None:
         return None

@@ -1,15 +1,26 @@
-"""Argument types and option groups shared by several subcommands."""
+"""Argument types and option groups shared by several subcommands, and what they build.
+
+Each option group has its ``add_*_arguments(parser)`` and a function that turns the parsed
+namespace into the object it configures (:func:`estimator_options`, :func:`smoother_from_args`,
+:func:`transforms_from_args`); bad values raise :class:`~bridge.errors.UserError` (exit 2).
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import logging
 import math
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UserError
 from ..pose.engine import EstimatorOptions
-from ..pose.models import DEFAULT_MODEL, MODEL_NAMES
+from ..pose.models import DEFAULT_MODEL, MODEL_NAMES, resolve_model
+from ..smoothing import DEFAULT_BETA, DEFAULT_D_CUTOFF, DEFAULT_MIN_CUTOFF, PoseSmoother
+from ..transforms import Transform, frame_transforms
+
+log = logging.getLogger("bridge.commands.options")
 
 
 def _checked(text: str, convert: type[int] | type[float], ok: Callable[[float], bool], expected: str) -> float:
@@ -142,3 +153,64 @@ def estimator_options(args: argparse.Namespace) -> EstimatorOptions:
         num_poses=args.max_people,
         camera_fov=args.camera_fov,
     )
+
+
+def resolved_model(options: EstimatorOptions) -> EstimatorOptions:
+    """``options`` with ``model`` the absolute path of its bundle, resolved now (downloaded or built offline
+    when missing): what batch workers get, as they never download. Raises
+    :class:`~bridge.errors.ModelMissingError` when the model cannot be had."""
+    return dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
+
+
+# --------------------------------------------------------------------------- smoothing and angles
+
+
+def add_smoothing_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--smooth``, ``--min-cutoff``, ``--beta`` and ``--d-cutoff`` to a command's parser."""
+    g = parser.add_argument_group("smoothing (One Euro filter)")
+    g.add_argument("--smooth", action="store_true", help="smooth landmark positions with a One Euro filter")
+    g.add_argument(
+        "--min-cutoff",
+        type=float,
+        default=DEFAULT_MIN_CUTOFF,
+        metavar="HZ",
+        help="cutoff at rest: lower = less jitter, more lag when moving slowly (default %(default)s)",
+    )
+    g.add_argument(
+        "--beta",
+        type=float,
+        default=DEFAULT_BETA,
+        help="speed coefficient: higher = less lag on fast motion, more jitter (default %(default)s)",
+    )
+    g.add_argument(
+        "--d-cutoff",
+        type=float,
+        default=DEFAULT_D_CUTOFF,
+        metavar="HZ",
+        help="cutoff of the speed estimate (default %(default)s)",
+    )
+
+
+def smoother_from_args(args: argparse.Namespace) -> PoseSmoother | None:
+    """The smoother asked for on the command line, or ``None`` without ``--smooth``.
+
+    Raises :class:`~bridge.errors.UserError` for out-of-range parameters.
+    """
+    if not getattr(args, "smooth", False):
+        return None
+    try:
+        smoother = PoseSmoother(args.min_cutoff, args.beta, args.d_cutoff)
+    except ValueError as exc:
+        raise UserError(f"smoothing: {exc} (--min-cutoff, --beta, --d-cutoff)") from None
+    log.info("smoothing landmarks: %r", smoother)
+    return smoother
+
+
+def transforms_from_args(args: argparse.Namespace) -> list[Transform]:
+    """The frame transforms asked for with ``--smooth`` and ``--angles``, in the order they must run
+    (:func:`~bridge.transforms.frame_transforms`: smoothing, then angles).
+
+    A namespace without an ``angles`` attribute (a command without ``--angles``) gets no angles.
+    Raises :class:`~bridge.errors.UserError` for bad smoothing parameters.
+    """
+    return frame_transforms(smoother_from_args(args), angles=getattr(args, "angles", False))

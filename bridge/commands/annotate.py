@@ -6,17 +6,16 @@ import argparse
 import asyncio
 import logging
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import cv2
 import numpy as np
+from tqdm import tqdm
 
-from .. import smoothing
 from ..errors import UserError
-from ..frame import PoseFrame
 from ..overlay import draw_pose
 from ..sources.video import VideoSource
+from ..transforms import Transform
 from . import _options
 
 HELP = "draw the BlazePose skeleton over a video and write it to a new video file"
@@ -42,8 +41,6 @@ log = logging.getLogger("bridge.commands.annotate")
 
 _FOURCC_BY_SUFFIX = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG"}
 
-Transform = Callable[[PoseFrame], PoseFrame]
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("video", metavar="VIDEO", help="video file, image sequence pattern, or webcam[:N]")
@@ -54,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--overwrite", "-y", action="store_true", help="replace OUT if it exists")
     _options.add_estimator_arguments(parser)
-    smoothing.add_arguments(parser)
+    _options.add_smoothing_arguments(parser)
 
 
 def _fourcc(out: Path, override: str | None) -> str:
@@ -96,7 +93,6 @@ async def annotate(
 
     Raises :class:`UserError` when the writer cannot be opened for ``fourcc``.
     """
-    from tqdm import tqdm
 
     info = source.info
     fps = info.fps or 30.0
@@ -132,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     _check_output(args)
     fourcc = _fourcc(args.output, args.fourcc)
     options = _options.estimator_options(args)
-    transforms = smoothing.transforms_from_args(args)
+    transforms = _options.transforms_from_args(args)
 
     async def main() -> tuple[int, int]:
         source = VideoSource(args.video, options)

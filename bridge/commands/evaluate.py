@@ -9,6 +9,9 @@ import math
 from pathlib import Path
 
 from ..errors import UserError
+from ..evaluation import Evaluation, default_joint_map, evaluate, load_joint_map, skeletons_from_poses
+from ..evaluation.loading import iter_poses, read_truth
+from ..evaluation.results import csv_cell
 
 HELP = "compare predicted landmarks with a ground-truth skeleton (MPJPE, PA-MPJPE)"
 DESCRIPTION = """\
@@ -55,9 +58,6 @@ def _vector(text: str) -> tuple[float, float, float]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..evaluation import default_joint_map, evaluate, load_joint_map, skeletons_from_poses
-    from ..evaluation.loading import iter_poses, read_truth
-
     joint_map = load_joint_map(args.joints) if args.joints else default_joint_map()
     truth, joint_map = read_truth(args.truth, joint_map)
     prediction = skeletons_from_poses(iter_poses(args.prediction), joint_map.landmarks, str(args.prediction))
@@ -81,11 +81,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_table(ev: object, prediction: str, truth: str) -> str:
+def format_table(ev: Evaluation, prediction: str, truth: str) -> str:
     """The human-readable report (millimetres)."""
-    from ..evaluation import Evaluation
-
-    assert isinstance(ev, Evaluation)
     per = ev.per_joint()
     width = max(len(n) for n in [*per, "summary (00 joints)"]) + 2
     lines = [
@@ -109,12 +106,10 @@ def _mm(v: float) -> str:
     return "-" if not math.isfinite(v) else f"{v * 1000:.1f}"
 
 
-def write_outputs(ev: object, out: Path) -> None:
+def write_outputs(ev: Evaluation, out: Path) -> None:
     """per_joint.csv, per_frame.csv (meters) and the three figures."""
-    from ..evaluation import Evaluation
-    from ..evaluation.plots import evaluation_plots
+    from ..evaluation.plots import evaluation_plots  # matplotlib: loaded only when figures are written
 
-    assert isinstance(ev, Evaluation)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -123,14 +118,10 @@ def write_outputs(ev: object, out: Path) -> None:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["joint", "in_summary", "mpjpe", "pa_mpjpe"])
         for name, m in ev.per_joint().items():
-            w.writerow([name, int(name in ev.summary_names), _m(m["mpjpe"]), _m(m["pa_mpjpe"])])
+            w.writerow([name, int(name in ev.summary_names), csv_cell(m["mpjpe"]), csv_cell(m["pa_mpjpe"])])
     with (out / "per_frame.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["frame", "mpjpe", "pa_mpjpe"])
         for frame, a, b in zip(ev.frames, ev.per_frame_mpjpe, ev.per_frame_pa_mpjpe, strict=True):
-            w.writerow([int(frame), _m(float(a)), _m(float(b))])
+            w.writerow([int(frame), csv_cell(float(a)), csv_cell(float(b))])
     evaluation_plots(ev, out)
-
-
-def _m(v: float) -> str:
-    return "" if not math.isfinite(v) else f"{v:.6g}"

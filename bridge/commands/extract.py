@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import smoothing
 from ..errors import UserError
 from ..formats import FORMATS, detect_format
 from . import _options
 from ._batch import add_batch_arguments, check_scheduler, local_workers, plural, rel, shorten
+
+if TYPE_CHECKING:
+    from ..batch import ExtractReport, Job
 
 HELP = "run BlazePose on every frame of videos and save the landmarks (txt, JSONL or CSV), on every core"
 DESCRIPTION = """\
@@ -77,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_batch_arguments(parser, "skip inputs whose output already exists and is complete")
     _options.add_estimator_arguments(parser)
-    smoothing.add_arguments(parser)
+    _options.add_smoothing_arguments(parser)
 
 
 def _single_file(args: argparse.Namespace) -> bool:
@@ -89,8 +91,9 @@ def _single_file(args: argparse.Namespace) -> bool:
     return is_input_file and not Path(out).is_dir() and not out.endswith(("/", os.sep))
 
 
-def plan(args: argparse.Namespace) -> tuple[list, str]:
+def plan(args: argparse.Namespace) -> tuple[list[Job], str]:
     """The jobs and the format, all checked (UserError for anything wrong) before any work starts."""
+    # Dask (distributed) takes a second to import: loaded when a batch runs, not at every start of the CLI.
     from ..batch import Job, expand_inputs, plan_outputs
     from ..batch.inputs import check_output_dir
 
@@ -116,12 +119,11 @@ def plan(args: argparse.Namespace) -> tuple[list, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch import ExtractReport, ExtractSettings, extract_batch, is_complete, new_run_id, open_client
-    from ..pose.models import resolve_model
+    from ..batch import ExtractReport, ExtractSettings, extract_batch, is_complete, new_run_id, open_client  # Dask
 
     check_scheduler(args.scheduler)
     jobs, fmt = plan(args)
-    smoother = smoothing.from_args(args)  # exit 2 on bad parameters
+    smoother = _options.smoother_from_args(args)  # exit 2 on bad parameters
     options = _options.estimator_options(args)
     options.validate()
     progress = args.progress and not getattr(args, "quiet", False)
@@ -131,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     report = ExtractReport(list(jobs), skipped=skipped)
     if todo:
         # The model is resolved (downloaded or built when missing) here, once; workers get the file's path.
-        options = dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
+        options = _options.resolved_model(options)
         settings = ExtractSettings(
             run_id=new_run_id(),
             fmt=fmt,
@@ -165,11 +167,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_summary(report: object) -> None:
+def print_summary(report: ExtractReport) -> None:
     """One line per input (frames, detected, seconds, frames/s, output or why not), then the totals."""
-    from ..batch import ExtractReport
-
-    assert isinstance(report, ExtractReport)
     failed = {job.output: message for job, message in report.failed}
     skipped = {job.output for job in report.skipped}
     width = min(40, max(len("input"), *(len(rel(j.input)) for j in report.jobs)))

@@ -10,25 +10,25 @@ import logging
 import os
 import ssl
 import sys
-from pathlib import Path  # recordings (issue 4)
+from pathlib import Path
 
-from .. import smoothing
 from .._platform import on_stop_signal
 from ..angles import ANGLE_NAMES
 from ..errors import UserError
-from ..extract import writer_for  # recordings (issue 4)
-from ..formats import detect_format, is_recording  # recordings (issue 4)
+from ..formats import detect_format, is_recording
+from ..formats.writers import writer_for
 from ..hub import Hub
 from ..overlay import preview_for_source
-from ..player import FrameSink, Player, Transform
+from ..player import FrameSink, ImageSink, Player
 from ..protocol import Hello
 from ..recorder import Recorder, check_target
 from ..server import MAX_CLIENTS, TOKEN_ENV, PoseServer, normalize_origin, resolve_token
 from ..skeleton import HUMANOID_BONES
 from ..sources.base import Source
 from ..sources.demo import DemoSource
-from ..sources.recording import RecordingSource  # recordings (issue 4)
+from ..sources.recording import RecordingSource
 from ..sources.video import VideoSource
+from ..transforms import Transform
 from . import _avatar, _options, _vmc
 
 HELP = "stream BlazePose landmarks over WebSocket (default source: the built-in demo)"
@@ -76,15 +76,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="start the source only once N clients are connected (default 0: at once)",
     )
     _options.add_estimator_arguments(parser)
-    # joint angles, smoothing, preview (issue 6)
+    # joint angles, smoothing, preview
     parser.add_argument("--angles", action="store_true", help="add joint angles in degrees to every frame")
     parser.add_argument(
         "--preview", action="store_true", help="show the video with the skeleton drawn over it in an OpenCV window"
     )
-    smoothing.add_arguments(parser)
-    _avatar.add_arguments(parser)  # humanoid rotations (issue 17)
-    _vmc.add_arguments(parser)  # VMC protocol output (issue 13)
-    # recordings (issue 4)
+    _options.add_smoothing_arguments(parser)
+    _avatar.add_arguments(parser)  # humanoid rotations
+    _vmc.add_arguments(parser)  # VMC protocol output
+    # recordings
     group = parser.add_argument_group("recordings")
     group.add_argument(
         "--fps",
@@ -105,7 +105,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "flushed per frame",
     )
     group.add_argument("--overwrite", action="store_true", help="let --record replace an existing file")
-    # security (issue 9): docs/security.md
+    # security: docs/security.md
     sec = parser.add_argument_group("security (docs/security.md)")
     sec.add_argument(
         "--token",
@@ -137,7 +137,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def open_source(args: argparse.Namespace) -> Source:
     """The source named by ``args.source``. Raises UserError/SourceError for bad input."""
     spec: str = args.source
-    if is_recording(spec):  # recordings (issue 4)
+    if is_recording(spec):
         if args.fps is not None and not args.fps > 0:
             raise UserError(f"--fps must be > 0, got {args.fps}")
         return RecordingSource(spec, fps=args.fps, coords=args.coords, loop=args.loop)
@@ -150,17 +150,20 @@ def open_source(args: argparse.Namespace) -> Source:
 
 def build_transforms(args: argparse.Namespace, source: Source | None = None) -> list[Transform]:
     """Frame transforms applied before publishing, in order (smoothing, then angles, then the avatar)."""
-    transforms: list[Transform] = smoothing.transforms_from_args(args)
-    solver = _avatar.solver_from_args(args, source.info) if source is not None else None  # issue 17
+    transforms = _options.transforms_from_args(args)
+    solver = _avatar.solver_from_args(args, source.info) if source is not None else None
     return transforms if solver is None else [*transforms, solver]
+
+
+def build_image_sinks(args: argparse.Namespace, source: Source) -> list[ImageSink]:
+    """Consumers of every published frame with its decoded image: the ``--preview`` window."""
+    return [preview_for_source(source)] if args.preview else []
 
 
 def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
     """Consumers of every published frame besides the clients."""
     sinks: list[FrameSink] = []
-    if args.preview:
-        sinks.append(preview_for_source(source))
-    if args.record:  # recordings (issue 4): every published frame, after transforms, on the recorder's thread
+    if args.record:  # every published frame, after transforms, on the recorder's thread
         if isinstance(source, RecordingSource) and Path(args.record).resolve() == source.path.resolve():
             raise UserError(f"--record {args.record} would overwrite the recording being replayed")
         hello = hello_for(args, source)
@@ -173,7 +176,7 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
                 overwrite=args.overwrite,
             )
         )
-    if _vmc.wanted(args):  # issue 13: VMC protocol output, beside the clients
+    if _vmc.wanted(args):  # VMC protocol output, beside the clients
         sender = _vmc.sender_from_args(args, hello_for(args, source).max_people)
         if sender is not None:
             sinks.append(sender)
@@ -181,7 +184,7 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
 
 
 def _outputs_need_avatar(args: argparse.Namespace) -> None:
-    """``--vmc`` and ``--record OUT.bvh`` carry the humanoid pose: they turn ``--avatar`` on (issue 13)."""
+    """``--vmc`` and ``--record OUT.bvh`` carry the humanoid pose: they turn ``--avatar`` on."""
     bvh = bool(args.record) and Path(args.record).suffix.lower() == ".bvh"
     if (_vmc.wanted(args) or bvh) and not args.avatar:
         log.info("%s needs the humanoid pose: solving it (--avatar)", "--vmc" if _vmc.wanted(args) else "--record .bvh")
@@ -203,8 +206,8 @@ def tls_context(args: argparse.Namespace) -> ssl.SSLContext | None:
 
 
 def hello_for(args: argparse.Namespace, source: Source) -> Hello:
-    recorded = source.angles if isinstance(source, RecordingSource) else ()  # recordings (issue 4)
-    bones = HUMANOID_BONES if getattr(args, "avatar", False) else ()  # issue 17
+    recorded = source.angles if isinstance(source, RecordingSource) else ()
+    bones = HUMANOID_BONES if getattr(args, "avatar", False) else ()
     people = (
         source.max_people
         if isinstance(source, RecordingSource)
@@ -221,7 +224,7 @@ def hello_for(args: argparse.Namespace, source: Source) -> Hello:
 
 
 async def _serve(args: argparse.Namespace) -> int:
-    _outputs_need_avatar(args)  # issue 13
+    _outputs_need_avatar(args)
     # Everything the user can get wrong is checked before the source is opened and the port bound.
     token = resolve_token(args.host, args.token, no_auth=args.no_auth)
     try:
@@ -245,6 +248,7 @@ async def _serve(args: argparse.Namespace) -> int:
             loop=args.loop,
             transforms=build_transforms(args, source),
             sinks=build_sinks(args, source),
+            image_sinks=build_image_sinks(args, source),
         )
         server = PoseServer(
             player,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 import sys
@@ -11,13 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UserError
-from ..pose.models import resolve_model
+from ..evaluation import default_joint_map, load_joint_map
+from ..evaluation.results import StudyRow
+from ..evaluation.study import best, read_manifest, write_outputs
 from ._batch import add_batch_arguments, check_scheduler, local_workers, plural
-from ._options import add_estimator_arguments, estimator_options, non_negative_int
+from ._options import add_estimator_arguments, estimator_options, non_negative_int, resolved_model
 
 if TYPE_CHECKING:
     from ..batch import StudyReport
-    from ..evaluation.study import StudyRow
 
 HELP = "camera placement study: evaluate BlazePose from many camera positions, rank them"
 DESCRIPTION = """\
@@ -64,10 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Dask (distributed) takes a second to import: loaded when a batch runs, not at every start of the CLI.
     from ..batch import new_run_id, open_client, plan_units, study_batch
     from ..batch.inputs import check_output_dir
-    from ..evaluation import default_joint_map, load_joint_map
-    from ..evaluation.study import best, read_manifest, write_outputs
 
     check_scheduler(args.scheduler)
     configs = read_manifest(args.manifest)
@@ -82,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if any(c.video is not None for c in configs):
         # Resolve (download or build) the model once, before any work: workers get the file's path. (The
         # single-video mode detects anew in every frame: its tasks use IMAGE mode, see bridge.batch.study.)
-        options = dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
+        options = resolved_model(options)
     parts = Path(args.out) / "parts" if args.out else None
     progress = args.progress and not getattr(args, "quiet", False) and sys.stderr.isatty()
     try:

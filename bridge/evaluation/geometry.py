@@ -87,7 +87,8 @@ def similarity_fit(source: npt.ArrayLike, target: npt.ArrayLike) -> tuple[Array,
 def apply_similarity(points: npt.ArrayLike, scale: Array, rotation: Array, translation: Array) -> Array:
     """Apply a (batched) similarity transform from :func:`similarity_fit` to (..., N, 3) points."""
     p = np.asarray(points, dtype=np.float64)
-    return scale[..., None, None] * np.einsum("...ij,...nj->...ni", rotation, p) + translation[..., None, :]
+    out: Array = scale[..., None, None] * np.einsum("...ij,...nj->...ni", rotation, p) + translation[..., None, :]
+    return out
 
 
 def procrustes_align(source: npt.ArrayLike, target: npt.ArrayLike, fit: npt.ArrayLike | None = None) -> Array:

@@ -12,16 +12,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import cv2
 
 from ..errors import SourceError
+from ..formats import open_reader, read_ground_truth
+from ..formats.txt import is_bone_file
 from ..frame import PoseFrame
-from ..pose.engine import EstimatorOptions
+from ..pose.engine import Estimator, EstimatorOptions
+from ..sources.video import VideoPipeline, open_capture
 from .joints import JointMap
 from .metrics import Skeletons, skeletons_from_bones, skeletons_from_poses
-
-if TYPE_CHECKING:
-    from ..pose.engine import Estimator
 
 log = logging.getLogger("bridge.evaluation.loading")
 
@@ -35,8 +36,6 @@ def _require(path: Path, what: str) -> None:
 
 def iter_poses(path: str | Path, what: str = "prediction") -> Iterator[PoseFrame]:
     """Stream every frame of a recording (seed txt, JSONL or CSV) as PoseFrames."""
-    from ..formats import open_reader
-
     p = Path(path)
     _require(p, what)
     with open_reader(p) as reader:
@@ -48,32 +47,12 @@ def read_poses(path: str | Path, what: str = "prediction") -> list[PoseFrame]:
     return list(iter_poses(path, what))
 
 
-def is_bone_file(path: str | Path) -> bool:
-    """True when ``path`` is a ground-truth txt: its first line names a bone (``Landmark [F, rig:Bone]: ...``)
-    where a seed txt has a landmark index (``Landmark [F,0]: ...``). Only the first non-blank line is looked at."""
-    p = Path(path)
-    if p.suffix.lower() != ".txt":
-        return False
-    try:
-        with p.open("r", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.strip():
-                    inside = line.partition("[")[2].partition("]")[0]
-                    key = inside.partition(",")[2].strip()
-                    return bool(key) and not key.lstrip("-").isdigit()
-    except OSError as exc:
-        raise SourceError(f"cannot read {p}: {exc.strerror or exc}") from None
-    return False
-
-
 def read_truth(path: str | Path, joint_map: JointMap) -> tuple[Skeletons, JointMap]:
     """The ground truth as Unity-world skeletons, and the joint map resolved against it.
 
     A ground-truth txt (bone names, Unity world) is used as is; any other recording is read
     as MediaPipe world landmarks and converted like a prediction (identity correspondence).
     """
-    from ..formats import read_ground_truth
-
     p = Path(path)
     _require(p, "ground truth")
     if is_bone_file(p):
@@ -84,12 +63,12 @@ def read_truth(path: str | Path, joint_map: JointMap) -> tuple[Skeletons, JointM
 def extract_video(path: str | Path, options: EstimatorOptions | None = None) -> list[PoseFrame]:
     """Run BlazePose over every frame of a video or image sequence (``frames/%04d.png``).
 
-    Uses :func:`bridge.extract.iter_frames`, the pipelined extraction of ``pose-bridge extract``.
+    Uses :class:`bridge.sources.video.VideoPipeline`, the pipelined extraction of ``pose-bridge extract``
+    (decoding on its own thread, BlazePose on this one).
     Raises :class:`~bridge.errors.SourceError` for a missing or undecodable video.
     """
-    from ..extract import iter_frames
-
-    frames = list(iter_frames(str(path), options))
+    with VideoPipeline(str(path), options) as video:
+        frames = list(video.frames())
     log.info("%s: %d frames, %d with a detection", path, len(frames), sum(f.detected for f in frames))
     return frames
 
@@ -115,10 +94,6 @@ def extract_video_frames(
     Raises :class:`~bridge.errors.SourceError` for a missing or undecodable video, and when seeking in
     an image sequence lands elsewhere than asked.
     """
-    import cv2
-
-    from ..sources.video import open_capture
-
     if not estimator.options.static_image_mode:
         raise ValueError("extract_video_frames needs an IMAGE-mode estimator (static_image_mode=True)")
     wanted = sorted({int(f) for f in frames if f >= 0})

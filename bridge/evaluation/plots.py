@@ -10,19 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from ..skeleton import BONES, INDEX, LANDMARK_NAMES
 from .metrics import Evaluation
-
-if TYPE_CHECKING:
-    from .study import StudyRow
+from .results import StudyRow
 
 #: Low error green, high error red.
 CMAP = colormaps["RdYlGn_r"]
@@ -44,8 +43,6 @@ def _norm(values: Sequence[float] | np.ndarray) -> Normalize:
 
 
 def _colorbar(fig: Figure, ax: Any, norm: Normalize, label: str) -> None:
-    from matplotlib.cm import ScalarMappable
-
     fig.colorbar(ScalarMappable(norm=norm, cmap=CMAP), ax=ax, label=label)
 
 

@@ -38,62 +38,43 @@ import json
 import logging
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from ..errors import FormatError, SourceError, UserError
 from ..frame import PoseFrame
-from .geometry import to_spherical
-from .joints import JointMap
+from .geometry import root_align
+from .joints import LEFT_HIP, RIGHT_HIP, JointMap
 from .metrics import Evaluation, Skeletons, evaluate, skeletons_from_poses
+from .results import STUDY_COLUMNS, Configuration, StudyRow, best, csv_cell, rank_key
+
+__all__ = [
+    "CONFIGURATION_ERRORS",
+    "STUDY_COLUMNS",
+    "Configuration",
+    "Study",
+    "StudyRow",
+    "best",
+    "rank_key",
+    "read_manifest",
+    "run_study",
+    "warn_failed",
+    "write_outputs",
+]
 
 log = logging.getLogger("bridge.evaluation.study")
 
 REQUIRED_COLUMNS = ("camera_x", "camera_y", "camera_z", "truth")
 OPTIONAL_COLUMNS = ("video", "prediction", "frame", "name")
 
-#: Columns of ``study.csv``, in order.
-STUDY_COLUMNS = (
-    "name",
-    "r",
-    "azimuth",
-    "elevation",
-    "camera_x",
-    "camera_y",
-    "camera_z",
-    "frames",
-    "frames_missing",
-    "mpjpe",
-    "pa_mpjpe",
-    "detection_rate",
-    "error",
-)
-
 #: The errors that fail one configuration (its files), not the whole study.
 CONFIGURATION_ERRORS: tuple[type[UserError], ...] = (SourceError, FormatError)
-
-
-@dataclass(frozen=True)
-class Configuration:
-    """One manifest row. Exactly one of ``video`` and ``prediction`` is set."""
-
-    line: int
-    name: str
-    camera: tuple[float, float, float]
-    truth: Path
-    video: Path | None = None
-    prediction: Path | None = None
-    frame: int | None = None
-
-    @property
-    def spherical(self) -> tuple[float, float, float]:
-        """``(r, azimuth, elevation)`` with Unity's y up (see :func:`~bridge.evaluation.geometry.to_spherical`)."""
-        return to_spherical(self.camera)
 
 
 def _exists(path: Path) -> bool:
@@ -181,68 +162,6 @@ def read_manifest(path: str | Path) -> list[Configuration]:
 
 
 @dataclass
-class StudyRow:
-    """The result for one configuration (errors in meters, NaN when no frame was evaluated).
-
-    ``error`` is empty for an evaluated configuration. For one whose files could not be loaded
-    it is the one-line message; then ``frames`` and ``frames_missing`` are ``None``, the metrics
-    NaN and ``per_joint`` empty (see :meth:`failed`).
-    """
-
-    name: str
-    camera: tuple[float, float, float]
-    r: float
-    azimuth: float
-    elevation: float
-    frames: int | None
-    frames_missing: int | None
-    mpjpe: float
-    pa_mpjpe: float
-    detection_rate: float
-    per_joint: dict[str, dict[str, float]] = field(default_factory=dict)
-    error: str = ""
-
-    @classmethod
-    def failed(cls, config: Configuration, error: str) -> StudyRow:
-        """The row of a configuration whose prediction or truth could not be loaded."""
-        r, az, el = config.spherical
-        nan = float("nan")
-        return cls(config.name, config.camera, r, az, el, None, None, nan, nan, nan, error=error)
-
-    def as_dict(self) -> dict[str, Any]:
-        """One ``study.csv`` row / JSON configuration; NaN becomes ``None``, ``error`` is last ("" when fine)."""
-        d: dict[str, Any] = {
-            "name": self.name,
-            "r": self.r,
-            "azimuth": self.azimuth,
-            "elevation": self.elevation,
-            "camera_x": self.camera[0],
-            "camera_y": self.camera[1],
-            "camera_z": self.camera[2],
-            "frames": self.frames,
-            "frames_missing": self.frames_missing,
-            "mpjpe": self.mpjpe,
-            "pa_mpjpe": self.pa_mpjpe,
-            "detection_rate": self.detection_rate,
-            "error": self.error,
-        }
-        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
-
-
-def rank_key(row: StudyRow) -> tuple[int, float, float]:
-    """Sort key of the ranking: evaluated first, then lowest ``pa_mpjpe``, then lowest ``mpjpe``; failed rows last."""
-    ok = math.isfinite(row.pa_mpjpe) and not row.error
-    rank = 0 if ok else 2 if row.error else 1
-    return (rank, row.pa_mpjpe if ok else 0.0, row.mpjpe if math.isfinite(row.mpjpe) else math.inf)
-
-
-def best(rows: Iterable[StudyRow], n: int) -> list[StudyRow]:
-    """The ``n`` best configurations (see :func:`rank_key`); failed configurations and those without any evaluated
-    frame are left out."""
-    return [r for r in sorted(rows, key=rank_key) if math.isfinite(r.pa_mpjpe) and not r.error][: max(n, 0)]
-
-
-@dataclass
 class Study:
     """All rows, the evaluated joint names, and a ground-truth skeleton (root at 0) for the camera figure."""
 
@@ -327,8 +246,6 @@ def run_study(
     a batch worker leaves that to the client) and becomes a failed row (:meth:`StudyRow.failed`);
     the study goes on. Any other error propagates.
     """
-    from tqdm import tqdm
-
     pred_cache, truth_cache = _Cache(), _Cache()
     rows: list[StudyRow] = []
     skeleton: np.ndarray | None = None
@@ -385,9 +302,6 @@ def _load_skeletons(load: PredictionLoader, config: Configuration, jm: JointMap,
 
 def _world_skeleton(truth: Skeletons, ev: Evaluation) -> np.ndarray:
     """The truth of the first evaluated frame in Unity world axes, root at the origin (for the camera figure)."""
-    from .geometry import root_align
-    from .joints import LEFT_HIP, RIGHT_HIP
-
     i = int(np.searchsorted(truth.frames, ev.frames[0]))
     if i >= len(truth) or truth.frames[i] != ev.frames[0]:
         i = 0
@@ -398,7 +312,7 @@ def _world_skeleton(truth: Skeletons, ev: Evaluation) -> np.ndarray:
 
 def write_outputs(study: Study, out: Path, n_best: int) -> list[Path]:
     """``study.csv``, ``best.csv``, ``per_joint.csv``, ``study.json`` and the figures, in ``out``."""
-    from . import plots
+    from . import plots  # matplotlib: loaded only when figures are written (not in every batch worker)
 
     out.mkdir(parents=True, exist_ok=True)
     written = [
@@ -430,13 +344,5 @@ def _write_csv(path: Path, rows: list[dict[str, Any]], columns: Sequence[str] | 
         w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
         w.writeheader()
         for row in rows:
-            w.writerow({k: _cell(row.get(k)) for k in cols})
+            w.writerow({k: csv_cell(row.get(k)) for k in cols})
     return path
-
-
-def _cell(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return "" if not math.isfinite(v) else f"{v:.6g}"
-    return v

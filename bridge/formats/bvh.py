@@ -95,7 +95,9 @@ ORDER: Final[tuple[int, ...]] = tuple(_depth_first())
 
 def _bvh_vector(v: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """A Unity-axes vector in meters → BVH axes in centimeters."""
-    return np.asarray(v, dtype=np.float64) * _FLIP_X * CM + 0.0  # + 0.0: no negative zeros in the file
+    # + 0.0: no negative zeros in the file
+    result: npt.NDArray[np.float64] = np.asarray(v, dtype=np.float64) * _FLIP_X * CM + 0.0
+    return result
 
 
 def _fmt(v: npt.ArrayLike) -> str:
@@ -178,7 +180,8 @@ def euler_zxy(q: npt.ArrayLike) -> npt.NDArray[np.float64]:
     locked = np.abs(r21) > 1 - 1e-12
     ay = np.where(locked, 0.0, np.arctan2(-r20, r22))
     az = np.where(locked, np.arctan2(r10, r00), np.arctan2(-r01, r11))
-    return np.degrees(np.stack((az, ax, ay), axis=1))
+    result: npt.NDArray[np.float64] = np.degrees(np.stack((az, ax, ay), axis=1))
+    return result
 
 
 class BvhWriter(RecordingWriter):

@@ -43,11 +43,12 @@ import array
 import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, NamedTuple
 
 import numpy as np
 
-from ..errors import FormatError
+from ..errors import FormatError, SourceError
 from ..frame import PoseFrame
 from ..skeleton import NUM_LANDMARKS
 from .base import (
@@ -62,7 +63,7 @@ from .base import (
     warn_truncated,
 )
 
-__all__ = ["GroundTruthFrame", "TxtReader", "TxtWriter", "read_ground_truth"]
+__all__ = ["GroundTruthFrame", "TxtReader", "TxtWriter", "is_bone_file", "read_ground_truth"]
 
 #: Bisection stops when the range is this small, then walks line by line.
 _SEEK_WALK = 1 << 14
@@ -137,6 +138,33 @@ def _parse_line(line: str) -> tuple[int, str, tuple[float, float, float]]:
         bad = next(p for p in parts if not is_float(p))
         raise _LineError(f"not a number: {bad.strip()!r}") from None
     return int(frame_s), key, (x, y, z)
+
+
+def _read_line(
+    path: str | os.PathLike[str], lineno: int, raw: bytes, unterminated_last: bool, *, bones: bool = False
+) -> tuple[str, int, str, tuple[float, float, float]] | None:
+    """One non-blank line of a seed or ground-truth txt -> (text, frame, key, xyz): the line handling both share.
+
+    ``None`` for a malformed last line without a line break (``unterminated_last``: a writer killed
+    mid-line), skipped with a warning. Any other malformed line raises :class:`~bridge.errors.FormatError`
+    naming the file, the line number and the line (the expected shape says ``BONE`` with ``bones``).
+    """
+    text = raw.decode("utf-8", "replace")
+    try:
+        frame, key, xyz = _parse_line(text)
+    except _LineError as exc:
+        if unterminated_last:
+            warn_truncated(path, lineno, "an incomplete last line")
+            return None
+        message = str(exc).replace("INDEX", "BONE") if bones else str(exc)
+        raise format_error(path, lineno, message, text) from None
+    return text, frame, key, xyz
+
+
+def _check_increasing(path: str | os.PathLike[str], lineno: int, frame: int, last: int, text: str) -> None:
+    """Raise :class:`~bridge.errors.FormatError` unless ``frame`` comes after the ``last`` one."""
+    if frame <= last:
+        raise format_error(path, lineno, f"frame {frame} comes after frame {last} (frames must increase)", text)
 
 
 def _line_frame(raw: bytes) -> int:
@@ -358,18 +386,14 @@ class TxtReader(RecordingReader):
                 lines.pop()
             try:
                 for i, raw in enumerate(lines, 1):
-                    is_last = at_eof and i == len(lines) and not chunk.endswith(b"\n")
                     if not raw.strip():
                         continue
-                    text = raw.decode("utf-8", "replace")
-                    try:
-                        frame, key, xyz = _parse_line(text)
-                    except _LineError as exc:
-                        if is_last:
-                            self.truncated = True
-                            warn_truncated(self.path, lineno(i), "an incomplete last line")
-                            break
-                        raise format_error(self.path, lineno(i), str(exc), text) from None
+                    is_last = at_eof and i == len(lines) and not chunk.endswith(b"\n")
+                    parsed = _read_line(self.path, lineno(i), raw, is_last)
+                    if parsed is None:
+                        self.truncated = True
+                        break
+                    text, frame, key, xyz = parsed
                     if pending is not None and frame != pending.frame:
                         missing = pending.missing()
                         raise format_error(
@@ -379,13 +403,7 @@ class TxtReader(RecordingReader):
                             text,
                         )
                     if pending is None:
-                        if frame <= last:
-                            raise format_error(
-                                self.path,
-                                lineno(i),
-                                f"frame {frame} comes after frame {last} (frames must increase)",
-                                text,
-                            )
+                        _check_increasing(self.path, lineno(i), frame, last, text)
                         pending = _Pending(frame, lineno(i))
                     if not key.isdigit() or int(key) >= NUM_LANDMARKS:
                         hint = " (a ground-truth file? read it with read_ground_truth)" if ":" in key else ""
@@ -486,21 +504,16 @@ def read_ground_truth(path: str | os.PathLike[str]) -> Iterator[GroundTruthFrame
             lineno += 1
             if not raw.strip():
                 continue
-            text = raw.decode("utf-8", "replace")
-            try:
-                frame, key, xyz = _parse_line(text)
-            except _LineError as exc:
-                if not raw.endswith(b"\n") and not f.read(1):
-                    warn_truncated(p, lineno, "an incomplete last line")
-                    break
-                raise format_error(p, lineno, str(exc).replace("INDEX", "BONE"), text) from None
+            # a line without a line break is the last one (iter_lines refuses longer lines)
+            parsed = _read_line(p, lineno, raw, not raw.endswith(b"\n") and not f.read(1), bones=True)
+            if parsed is None:
+                break
+            text, frame, key, xyz = parsed
             if current is not None and frame != current.frame:
                 yield current
                 current = None
             if current is None:
-                if frame <= last:
-                    reason = f"frame {frame} comes after frame {last} (frames must increase)"
-                    raise format_error(p, lineno, reason, text)
+                _check_increasing(p, lineno, frame, last, text)
                 current = GroundTruthFrame(frame, {})
                 last = frame
             bone = key.rsplit(":", 1)[-1].strip()
@@ -511,3 +524,21 @@ def read_ground_truth(path: str | os.PathLike[str]) -> Iterator[GroundTruthFrame
             current.joints[bone] = xyz
         if current is not None:
             yield current
+
+
+def is_bone_file(path: str | Path) -> bool:
+    """True when ``path`` is a ground-truth txt: its first line names a bone (``Landmark [F, rig:Bone]: ...``)
+    where a seed txt has a landmark index (``Landmark [F,0]: ...``). Only the first non-blank line is looked at."""
+    p = Path(path)
+    if p.suffix.lower() != ".txt":
+        return False
+    try:
+        with p.open("r", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.strip():
+                    inside = line.partition("[")[2].partition("]")[0]
+                    key = inside.partition(",")[2].strip()
+                    return bool(key) and not key.lstrip("-").isdigit()
+    except OSError as exc:
+        raise SourceError(f"cannot read {p}: {exc.strerror or exc}") from None
+    return False

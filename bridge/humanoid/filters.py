@@ -55,7 +55,8 @@ def slerp_many(a: Array, b: Array, t: Array) -> Array:
     wa = np.where(small, 1.0 - t, np.sin((1.0 - t) * theta) / safe)
     wb = np.where(small, t, np.sin(t * theta) / safe)
     out = wa[:, None] * a + wb[:, None] * b
-    return out / np.linalg.norm(out, axis=1, keepdims=True)
+    unit: Array = out / np.linalg.norm(out, axis=1, keepdims=True)
+    return unit
 
 
 class RotationFilter:

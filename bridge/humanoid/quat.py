@@ -64,7 +64,8 @@ def norm(v: Array) -> float:
 
 def conj(q: Array) -> Array:
     """The conjugate, which is the inverse of a unit quaternion."""
-    return q * np.array([-1.0, -1.0, -1.0, 1.0])
+    out: Array = q * np.array([-1.0, -1.0, -1.0, 1.0])
+    return out
 
 
 def rotate(q: Array, v: Array) -> Array:
@@ -84,7 +85,8 @@ def normalize(q: Array) -> Array:
     """``q`` scaled to unit length with ``w >= 0``; zero or non-finite input gives the identity."""
     n = math.sqrt(float(q @ q))
     if not math.isfinite(n) or n < _EPS:
-        return IDENTITY.copy()
+        result: Array = IDENTITY.copy()
+        return result
     out = q / n
     return -out if out[3] < 0 else out
 
@@ -161,7 +163,8 @@ def from_two_vectors(a: Array, b: Array) -> Array:
     """
     na, nb = norm(a), norm(b)
     if na < _EPS or nb < _EPS:
-        return IDENTITY.copy()
+        result: Array = IDENTITY.copy()
+        return result
     a, b = a / na, b / nb
     d = float(np.dot(a, b))
     if d < -1.0 + 1e-9:
@@ -244,4 +247,5 @@ def signed_angle(a: Array, b: Array, axis: Array) -> float:
 
 def mirror(q: Array) -> Array:
     """The rotation seen in a mirror across the y–z plane (x ↦ −x): ``(x, −y, −z, w)``."""
-    return q * np.array([1.0, -1.0, -1.0, 1.0])
+    out: Array = q * np.array([1.0, -1.0, -1.0, 1.0])
+    return out

@@ -44,6 +44,7 @@ import numpy.typing as npt
 
 from ..frame import PoseFrame
 from ..skeleton import INDEX
+from ..transforms import Transform
 from . import quat
 from .filters import RotationFilter, RotationSmoothing
 from .limits import clamp
@@ -112,7 +113,8 @@ class HumanoidPose:
 
     def rotation(self, bone: str) -> Array:
         """The rotation of ``bone`` (a :data:`BONES` name) as float64 (x, y, z, w)."""
-        return self.rotations[BONE_INDEX[bone]].astype(np.float64)
+        result: Array = self.rotations[BONE_INDEX[bone]].astype(np.float64)
+        return result
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, HumanoidPose):
@@ -309,7 +311,8 @@ class HumanoidSolver:
             local[i] = self._held(i, t) if value is None else value
             parent = _PARENT_OF[i]
             world_rot[i] = local[i] if parent < 0 else quat.mul(world_rot[parent], local[i])
-            return world_rot[i]
+            result: Array = world_rot[i]
+            return result
 
         def vis(*idx: int) -> bool:
             return bool(ok[list(idx)].all())
@@ -376,7 +379,8 @@ class HumanoidSolver:
     def _held(self, i: int, t: float) -> Array:
         last = self._s.seen[i]
         if last is None:
-            return quat.IDENTITY.copy()
+            result: Array = quat.IDENTITY.copy()
+            return result
         age = t - self._s.seen_t[i]
         if age <= self.options.hold:
             return last
@@ -504,6 +508,6 @@ _PARENT_OF: Final = PARENT
 _TORSO: Final = tuple(INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
 
 
-def transform_for(options: SolverOptions, *, aspect: float | None = None) -> Callable[[PoseFrame], PoseFrame]:
+def transform_for(options: SolverOptions, *, aspect: float | None = None) -> Transform:
     """A frame transform (for ``serve``/``extract``) that adds ``humanoid`` to every frame."""
     return HumanoidSolver(options, aspect=aspect)

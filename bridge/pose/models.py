@@ -259,7 +259,7 @@ def fetch_model(name: str) -> Path:
     """
     if name not in MODEL_NAMES:
         raise UserError(f"unknown model {name!r}: choose from {', '.join(MODEL_NAMES)}")
-    import pooch
+    import pooch  # with requests: loaded only when a model is downloaded, not at every start of the CLI
     import requests
 
     url = model_url(name)
@@ -307,7 +307,7 @@ def _metadata_writer() -> tuple[types.ModuleType, types.ModuleType]:
     own code: we do not write flatbuffers by hand.
     """
     missing = "mediapipe.tasks.cc.metadata.python._pywrap_metadata_version"
-    try:
+    try:  # MediaPipe's writers: imported only for an offline build (MediaPipe takes a second to import)
         from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer, model_asset_bundle_utils
     except ModuleNotFoundError as exc:
         if exc.name is None or not missing.startswith(exc.name):

@@ -35,6 +35,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..frame import Block, Person
 from ..skeleton import INDEX
+from .roots import root_position
 
 _SHOULDERS = (INDEX["left_shoulder"], INDEX["right_shoulder"])
 _HIPS = (INDEX["left_hip"], INDEX["right_hip"])
@@ -175,8 +176,6 @@ class PeopleTracker:
     def update(
         self, t: float, poses: Sequence[tuple[Block, Block | None]]
     ) -> tuple[Block | None, Block | None, tuple[Person, ...]]:
-        from .roots import root_position
-
         ids = self.tracker.update(t, [image for image, _ in poses])
         people = []
         for pid, (image, world) in zip(ids, poses, strict=True):

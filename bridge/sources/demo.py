@@ -60,7 +60,8 @@ _FACE = {
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.linalg.norm(v)
+    result: np.ndarray = v / np.linalg.norm(v)
+    return result
 
 
 def _rot_x(a: float) -> np.ndarray:
@@ -144,7 +145,8 @@ def world_pose(t: float) -> np.ndarray:
 
 def _visibility(world: np.ndarray) -> np.ndarray:
     # Landmarks further from the camera than the hips (z > 0) are a little less visible.
-    return np.clip(0.995 - 0.8 * np.maximum(world[:, 2], 0.0), 0.5, 0.995)
+    result: np.ndarray = np.clip(0.995 - 0.8 * np.maximum(world[:, 2], 0.0), 0.5, 0.995)
+    return result
 
 
 def pose_at(seq: int, fps: float = 30.0) -> tuple[np.ndarray, np.ndarray]:

@@ -1,8 +1,13 @@
 """Video files and webcams through OpenCV, with BlazePose on every frame.
 
-Decoding runs on its own thread, a few frames ahead of inference, which runs on
-a second thread (the estimator's): while BlazePose works on frame N, frame N+1
-is being decoded and converted to RGB. The event loop only awaits results.
+Two layers, like a protocol core and its I/O wrapper:
+
+- :class:`VideoPipeline`, the synchronous core: a plain iterator of frames with their decoded
+  images. Decoding runs on its own thread, a few frames ahead of inference, which runs on the
+  caller's thread: while BlazePose works on frame N, frame N+1 is being decoded and converted to
+  RGB. Synchronous code (the study, batch workers, :func:`bridge.extract.iter_frames`) uses it as is.
+- :class:`VideoSource`, the :class:`~bridge.sources.base.Source` the server plays: it runs the
+  pipeline's iterator on a thread of its own (the estimator's); the event loop only awaits results.
 
 ``SOURCE`` strings: a path to anything OpenCV opens (video files, image
 sequences such as ``frames/%04d.png``, a single image), ``webcam`` (device 0) or
@@ -20,35 +25,23 @@ import queue
 import re
 import threading
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Generator
 from pathlib import Path
+from types import TracebackType
 
 import cv2
-import numpy as np
 
 from ..errors import SourceError, UserError
 from ..frame import PoseFrame
 from ..pose.engine import Estimator, EstimatorOptions
 from ..pose.tracking import PeopleTracker
 from ..protocol import SourceInfo
-from .base import Source
+from .base import DecodedImage, Source
 
 log = logging.getLogger("bridge.sources.video")
 
 _WEBCAM = re.compile(r"^webcam(?::(\d+))?$")
 _DECODE_AHEAD = 4
-
-
-@dataclass(frozen=True, slots=True)
-class DecodedImage:
-    """One decoded frame: 0-based index, timestamp (s), grab wall clock (ns), BGR and RGB pixels."""
-
-    index: int
-    t: float
-    captured_ns: int
-    bgr: np.ndarray
-    rgb: np.ndarray
 
 
 def parse_webcam(spec: str) -> int | None:
@@ -194,15 +187,17 @@ class _Decoder:
         self._queue.put_nowait(self._EOF)
 
 
-class VideoSource(Source):
-    """A video file, image sequence or webcam, with BlazePose run on every frame.
+class VideoPipeline:
+    """A video file, image sequence or webcam with BlazePose run on every frame, synchronously.
 
-    The estimator is created lazily on its own thread when frames are first
-    requested (creating it validates the model, raising
-    :class:`~bridge.errors.ModelMissingError`); :meth:`prepare` does it up front.
-    Calling :meth:`frames` again restarts a file from its first frame (``--loop``).
-    A webcam is ``live``: timestamps are seconds since it started and ``seq``
-    counts frames since then.
+    :meth:`frames_with_images` (and :meth:`frames`) is a plain iterator; each call starts a pass,
+    which for a file restarts at its first frame (the engine's timeline and person ids too). The
+    estimator is created on first use on the thread that iterates, or up front with
+    :meth:`prepare` (which raises :class:`~bridge.errors.ModelMissingError`). A webcam is ``live``:
+    timestamps are seconds since it started and ``seq`` counts frames since then.
+
+    Use as a context manager (or call :meth:`close`). :meth:`stop` may be called from another thread:
+    the pass in progress then ends after its current frame.
     """
 
     def __init__(self, spec: str, options: EstimatorOptions | None = None) -> None:
@@ -210,31 +205,24 @@ class VideoSource(Source):
         self.options = options or EstimatorOptions()
         self.options.validate()
         self._cap, self.info, self.live = open_capture(spec)
-        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pose-bridge-blazepose")
         self._estimator: Estimator | None = None
         self._decoder: _Decoder | None = None
-        self._worker_stop: threading.Event | None = None  # stops the inference loop of the current pass
         self._people: PeopleTracker | None = None  # ids of several people (num_poses > 1)
         self._closed = False
         self._seq = 0  # live sources: running counter across restarts
-        #: The decoded image of the frame :meth:`frames` yielded last (``None`` before the first).
-        self.last_image: DecodedImage | None = None
 
-    def _ensure_estimator(self) -> Estimator:
+    def prepare(self) -> Estimator:
+        """Create the estimator now (loads the model; raises ModelMissingError); returns it."""
         if self._estimator is None:
             self._estimator = Estimator(self.options)
         return self._estimator
-
-    async def prepare(self) -> None:
-        """Create the estimator now (loads the model; raises ModelMissingError)."""
-        await asyncio.get_running_loop().run_in_executor(self._executor, self._ensure_estimator)
 
     def _infer(self, image: DecodedImage) -> PoseFrame:
         # A camera frame is "captured" when the camera delivered it. A file frame decoded ahead
         # of time is "captured" when it enters inference: the time it waited in the decode-ahead
         # queue is an artefact of reading a file, not latency a user should see.
         captured_ns = image.captured_ns if self.live else time.time_ns()
-        est = self._ensure_estimator()
+        est = self.prepare()
         seq = self._seq if self.live else image.index
         self._seq += 1
         if self.options.num_poses == 1:  # one person: exactly what the engine returns, no tracking
@@ -246,29 +234,100 @@ class VideoSource(Source):
         img, world, people = self._people.update(image.t, est.process_all(image.rgb, image.t))
         return PoseFrame(seq=seq, t=image.t, captured_ns=captured_ns, image=img, world=world, people=people)
 
-    def _next(self, decoder: _Decoder) -> tuple[PoseFrame, DecodedImage] | None:
-        image = decoder.get()
-        if image is None:
-            return None
-        return self._infer(image), image
+    def _restart(self) -> None:
+        """A file plays again from frame 0: a new capture, and t restarts at 0 for the engine and tracking."""
+        if self.live:
+            return
+        self._cap.release()
+        self._cap = cv2.VideoCapture(self.spec)
+        if self._estimator is not None:
+            self._estimator.reset()
+        if self._people is not None:  # people found again get new ids (ids never repeat)
+            self._people.reset()
+
+    def frames_with_images(self) -> Generator[tuple[PoseFrame, DecodedImage], None, None]:
+        """Every frame with the decoded image it was estimated from (for overlays), in order.
+
+        Raises :class:`~bridge.errors.UserError` once closed, and a decoding error as
+        :class:`~bridge.errors.SourceError`. Closing the iterator early stops decoding.
+        """
+        if self._closed:
+            raise UserError(f"source {self.spec} is closed")
+        if self._decoder is not None:  # a previous pass: restart from frame 0
+            self._decoder.stop()
+            self._restart()
+        decoder = self._decoder = _Decoder(self._cap, self.info.fps, self.live)
+        try:
+            while True:
+                image = decoder.get()
+                if image is None:
+                    return
+                yield self._infer(image), image
+        finally:
+            decoder.stop()
+
+    def frames(self) -> Generator[PoseFrame, None, None]:
+        """Every frame, in order (see :meth:`frames_with_images`)."""
+        for frame, _ in self.frames_with_images():
+            yield frame
+
+    def stop(self) -> None:
+        """End the pass in progress after its current frame; safe from any thread."""
+        if self._decoder is not None:
+            self._decoder.stop()
+
+    def close(self) -> None:
+        """Stop decoding, release the model and the capture. Idempotent; call it on the iterating thread."""
+        if self._closed:
+            return
+        self._closed = True
+        self.stop()
+        if self._estimator is not None:
+            self._estimator.close()
+        self._cap.release()
+
+    def __enter__(self) -> VideoPipeline:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class VideoSource(Source):
+    """A video file, image sequence or webcam, with BlazePose run on every frame: a
+    :class:`VideoPipeline` iterated on a thread of its own (the estimator's).
+
+    The estimator is created lazily on that thread when frames are first
+    requested (creating it validates the model, raising
+    :class:`~bridge.errors.ModelMissingError`); :meth:`prepare` does it up front.
+    Calling :meth:`frames` again restarts a file from its first frame (``--loop``).
+    A webcam is ``live``: timestamps are seconds since it started and ``seq``
+    counts frames since then.
+    """
+
+    def __init__(self, spec: str, options: EstimatorOptions | None = None) -> None:
+        self.pipeline = VideoPipeline(spec, options)
+        self.spec = spec
+        self.options = self.pipeline.options
+        self.info = self.pipeline.info
+        self.live = self.pipeline.live
+        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pose-bridge-blazepose")
+        self._worker_stop: threading.Event | None = None  # stops the inference loop of the current pass
+        self._closed = False
+
+    async def prepare(self) -> None:
+        """Create the estimator now (loads the model; raises ModelMissingError)."""
+        await asyncio.get_running_loop().run_in_executor(self._executor, self.pipeline.prepare)
 
     async def frames_with_images(self) -> AsyncIterator[tuple[PoseFrame, DecodedImage]]:
         """Like :meth:`frames`, with each frame's decoded image (for overlays)."""
         if self._closed:
             raise UserError(f"source {self.spec} is closed")
-        if self._decoder is not None:  # a previous pass: restart from frame 0
-            self._decoder.stop()
-            if not self.live:
-                self._cap.release()
-                self._cap = cv2.VideoCapture(self.spec)
-                if self._estimator is not None:  # t restarts at 0: the engine's timeline and tracking too
-                    await asyncio.get_running_loop().run_in_executor(self._executor, self._estimator.reset)
-                if self._people is not None:  # people found again get new ids (ids never repeat)
-                    self._people.reset()
-        decoder = self._decoder = _Decoder(self._cap, self.info.fps, self.live)
-        # Inference runs in a loop on the estimator's thread and hands each result over through a
-        # one-slot queue: the next frame's inference starts as soon as a result is handed over, not
-        # after the event loop has come round to ask for it (a thread hop per frame, and under load a
+        # The pipeline's iterator runs in a loop on the estimator's thread and hands each result over
+        # through a one-slot queue: the next frame's inference starts as soon as a result is handed over,
+        # not after the event loop has come round to ask for it (a thread hop per frame, and under load a
         # wait for the loop, on the critical path). One slot keeps the run-ahead to a single frame.
         results: queue.Queue[tuple[PoseFrame, DecodedImage] | BaseException | None] = queue.Queue(maxsize=1)
         ready = asyncio.Event()
@@ -287,14 +346,15 @@ class VideoSource(Source):
             return False
 
         def run() -> None:
-            while not stop.is_set():
-                try:
-                    item = self._next(decoder)
-                except BaseException as exc:  # surfaced to the consumer
-                    hand_over(exc)
-                    return
-                if not hand_over(item) or item is None:
-                    return
+            try:
+                with contextlib.closing(self.pipeline.frames_with_images()) as pairs:
+                    for item in pairs:
+                        if stop.is_set() or not hand_over(item):
+                            return
+            except BaseException as exc:  # surfaced to the consumer
+                hand_over(exc)
+                return
+            hand_over(None)
 
         worker = loop.run_in_executor(self._executor, run)
         try:
@@ -312,14 +372,13 @@ class VideoSource(Source):
                 yield item
         finally:
             stop.set()
-            decoder.stop()
+            self.pipeline.stop()
             with contextlib.suppress(queue.Empty):
                 results.get_nowait()  # unblock a hand-over in progress
             await asyncio.shield(worker)
 
     async def frames(self) -> AsyncIterator[PoseFrame]:
-        async for frame, image in self.frames_with_images():
-            self.last_image = image  # the image of the frame just yielded (serve --preview draws on it)
+        async for frame, _ in self.frames_with_images():
             yield frame
 
     async def aclose(self) -> None:
@@ -328,10 +387,6 @@ class VideoSource(Source):
         self._closed = True
         if self._worker_stop is not None:
             self._worker_stop.set()
-        if self._decoder is not None:
-            self._decoder.stop()
-        loop = asyncio.get_running_loop()
-        if self._estimator is not None:
-            await loop.run_in_executor(self._executor, self._estimator.close)
+        self.pipeline.stop()
+        await asyncio.get_running_loop().run_in_executor(self._executor, self.pipeline.close)
         self._executor.shutdown(wait=True)
-        self._cap.release()
