@@ -1,0 +1,299 @@
+"""Grounded root motion: feet that stay planted, a body on the floor, jumps that still leave it.
+
+BlazePose's world landmarks are centred on the hips, so they say nothing of where the body is. This
+module gives the humanoid's hips a position in **floor space** — Unity axes (x right, y up, z forward,
+away from the camera), meters, the floor plane at y = 0, the origin on the floor below the hips at the
+first frame the person was placed — from three things per frame:
+
+1. the solved pose (bone rotations), whose forward kinematics on the standard skeleton
+   (:mod:`bridge.humanoid.fk`) place each foot's sole points (heel and toe tip,
+   :data:`bridge.humanoid.synthetic.SOLE_POINTS`) relative to the hips — exactly where every consumer that
+   applies these rotations to the standard skeleton draws the feet;
+2. a camera-space estimate of the hips (:func:`bridge.pose.roots.root_position`: the translation that
+   best projects the world landmarks onto the image landmarks through a pinhole of the given field of
+   view), filtered by a One Euro filter (:class:`RootFilter`);
+3. the floor's height in camera space, estimated from the feet while they are on the ground.
+
+Per frame:
+
+- **Contact** per foot, with hysteresis: a foot touches down when its lowest sole point, placed with the
+  filtered estimate, is less than ``touch_height`` above the floor and moves slower than ``touch_speed``
+  (its speed against the other foot while that one is planted, else in camera space with the estimate),
+  or is at or below the floor;
+  it lifts off when it is more than ``lift_height`` above the floor or faster than ``lift_speed``. A
+  foot whose landmarks are not visible keeps its state; so do both feet in a frame with no estimate.
+- **Foot locking**: a foot in contact does not slide. Each planted foot holds an anchor (where its
+  lowest sole point was put down, in floor space); the hips' horizontal position is the one that keeps
+  the anchors where they are (their mean, with both feet down). When the foot rolls from heel to toe the
+  anchor moves to the toe where the toe was the frame before, so a rolling foot does not slip either.
+  The hips' height puts the lowest planted sole on the floor (y = 0): no sinking, no floating.
+- **In the air** (no foot in contact — a jump, a fall, a person lifted): the hips move with the filtered
+  estimate, up and down and sideways; a jump is not clamped to the floor. The offset between the
+  estimate and where the hips were at take-off fades over ``settle`` seconds, so there is no jump in
+  the hips when the feet leave the ground.
+
+Stated limits: the camera is assumed level (its up is the world's up) and still; a tilted camera
+tilts the floor, which this module does not estimate. Horizontal travel while a foot is down comes
+from the legs of the standard skeleton (a stride as long as the avatar's), not from the estimate, so
+it does not follow the estimate's depth noise but can drift from the true path over long walks; the
+height in the air comes from the estimate, whose accuracy depends on the field of view given.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from . import quat
+from .fk import joint_positions, world_rotations
+from .model import BONE_INDEX
+
+Array = npt.NDArray[np.float64]
+
+#: Sole points relative to each Foot joint in the foot's rest frame: heel and toe tip. The T-pose puts them
+#: on the ground (the landmark model's heel and foot-index landmarks sit 1 cm above them).
+SOLE_POINTS: Final = np.array([[0.0, -0.07, -0.05], [0.0, -0.07, 0.16]])
+FEET: Final = ("LeftFoot", "RightFoot")
+_FOOT_INDEX: Final = tuple(BONE_INDEX[f] for f in FEET)
+
+
+def sole_points(rotations: npt.ArrayLike, hips: npt.ArrayLike = (0.0, 0.0, 0.0)) -> Array:
+    """Heel and toe-tip sole points of both feet, shape (2 feet, 2 points, 3), in the pose's space.
+
+    ``rotations``: a pose's (N, 4) rotations (:data:`bridge.humanoid.BONES` order); ``hips``: its position.
+    """
+    rot = np.asarray(rotations, dtype=np.float64)
+    joints = joint_positions(rot, hips)
+    world = world_rotations(rot)
+    out = np.empty((2, 2, 3))
+    for f, i in enumerate(_FOOT_INDEX):
+        out[f, 0] = joints[i] + quat.rotate(world[i], SOLE_POINTS[0])
+        out[f, 1] = joints[i] + quat.rotate(world[i], SOLE_POINTS[1])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class GroundingOptions:
+    """Settings of :class:`Grounding` (defaults tuned on the synthetic sequences of ``benchmarks/grounding.py``).
+
+    Heights in meters above the floor, speeds in meters / second, times in seconds. ``min_cutoff`` (Hz)
+    and ``beta`` (Hz per m/s) are the One Euro parameters of the root estimate's filter. ``floor_rate``
+    is the share by which each frame with a foot down moves the floor estimate towards that foot.
+    ``pivot_switch``: how much lower (m) the toe must be than the heel (or the reverse) for the anchor to
+    move to it.
+    """
+
+    touch_height: float = 0.03
+    lift_height: float = 0.04
+    touch_speed: float = 0.5
+    lift_speed: float = 1.0
+    min_cutoff: float = 1.5
+    beta: float = 4.0
+    d_cutoff: float = 3.0
+    settle: float = 0.3
+    floor_rate: float = 0.02
+    pivot_switch: float = 0.015
+    max_gap: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("touch_height", "lift_height", "touch_speed", "lift_speed", "min_cutoff", "d_cutoff",
+                     "settle", "max_gap"):  # fmt: skip
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite number > 0, got {value}")
+        for name in ("beta", "floor_rate", "pivot_switch"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+        if self.lift_height < self.touch_height or self.lift_speed < self.touch_speed:
+            raise ValueError("lift_height and lift_speed must be at least touch_height and touch_speed (hysteresis)")
+        if self.floor_rate > 1:
+            raise ValueError(f"floor_rate must be in [0, 1], got {self.floor_rate}")
+
+
+class RootFilter:
+    """One Euro filter (Casiez et al. 2012) of a 3-D position; the cutoff rises with the speed.
+
+    The first sample, a time that does not advance or a gap longer than ``max_gap`` restart it (the
+    sample passes through unchanged).
+    """
+
+    def __init__(self, min_cutoff: float, beta: float, d_cutoff: float, max_gap: float = 1.0) -> None:
+        self.min_cutoff, self.beta, self.d_cutoff, self.max_gap = min_cutoff, beta, d_cutoff, max_gap
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the history."""
+        self._x: Array | None = None
+        self._dx = np.zeros(3)
+        self._t = 0.0
+
+    @staticmethod
+    def _alpha(cutoff: float, dt: float) -> float:
+        r = 2.0 * math.pi * cutoff * dt
+        return r / (r + 1.0)
+
+    def __call__(self, x: Array, t: float) -> Array:
+        """The filtered position for sample ``x`` (3,) at time ``t`` (seconds)."""
+        dt = t - self._t
+        if self._x is None or not 0.0 < dt <= self.max_gap:
+            self._x, self._dx, self._t = x.copy(), np.zeros(3), t
+            return x.copy()
+        ad = self._alpha(self.d_cutoff, dt)
+        self._dx = ad * (x - self._x) / dt + (1.0 - ad) * self._dx
+        a = self._alpha(self.min_cutoff + self.beta * float(np.linalg.norm(self._dx)), dt)
+        self._x = self._x + a * (x - self._x)
+        self._t = t
+        return self._x.copy()
+
+
+@dataclass
+class _State:
+    t: float | None = None
+    origin: Array | None = None  # camera-space point (Unity axes) of the floor-space origin's x and z
+    floor: float = 0.0  # the floor's y in camera space (Unity axes)
+    hips: Array = field(default_factory=lambda: np.zeros(3))  # floor space
+    contacts: list[bool] = field(default_factory=lambda: [False, False])
+    anchors: list[Array | None] = field(default_factory=lambda: [None, None])  # floor-space x, z of the pivot
+    pivots: list[int] = field(default_factory=lambda: [0, 0])  # 0 heel, 1 toe
+    soles: Array | None = None  # last frame's sole points relative to the hips
+    est: Array | None = None  # last filtered estimate (camera space)
+    feet_cam: Array | None = None  # last frame's sole centre of each foot, camera space
+    air_offset: Array = field(default_factory=lambda: np.zeros(3))  # hips − estimate at take-off (fading)
+
+
+class Grounding:
+    """Grounds one person's humanoid stream, frame by frame (one instance per person; frames in time order).
+
+    Call with each frame's rotations, the camera-space estimate of the hips and which feet are visible;
+    it returns the hips in floor space and the contacts. Before the first estimate there is no floor
+    space: the hips stay at (0, standing height of the pose, 0) and no foot is in contact.
+    """
+
+    def __init__(self, options: GroundingOptions | None = None) -> None:
+        self.options = options or GroundingOptions()
+        o = self.options
+        self._filter = RootFilter(o.min_cutoff, o.beta, o.d_cutoff, o.max_gap)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything: the next estimate starts a new floor space."""
+        self._s = _State()
+        self._filter.reset()
+
+    def __call__(
+        self,
+        rotations: npt.ArrayLike,
+        camera: npt.ArrayLike | None,
+        t: float,
+        visible: tuple[bool, bool] = (True, True),
+    ) -> tuple[Array, tuple[bool, bool]]:
+        """The hips (3,) in floor space and the (left, right) contacts for one frame.
+
+        ``rotations``: the pose's (N, 4) rotations; ``camera``: the hips' camera-space position in Unity
+        axes (meters; x right, y up, z away from the camera), or ``None`` when it could not be estimated
+        (the hips then move only with planted feet, contacts keep their state); ``t``: seconds;
+        ``visible``: whether each foot's landmarks were seen (an unseen foot keeps its contact state).
+        A ``t`` that goes backwards or jumps by more than ``max_gap`` restarts the floor space.
+        """
+        o, s = self.options, self._s
+        if s.t is not None and not 0.0 <= t - s.t <= o.max_gap:
+            self.reset()
+            s = self._s
+        dt = 0.0 if s.t is None else t - s.t
+        s.t = t
+        soles = sole_points(rotations)
+        low = soles[:, :, 1].min(axis=1)  # each foot's lowest sole point, relative to the hips
+
+        est = None
+        if camera is not None:
+            cam = np.asarray(camera, dtype=np.float64)
+            if cam.shape == (3,) and np.isfinite(cam).all():
+                est = self._filter(cam, t)
+        if est is not None and s.origin is None:
+            # a new floor space: the floor under the lower foot, the origin below the hips
+            s.origin = est.copy()
+            s.floor = float(est[1] + low.min())
+            s.hips = np.array([0.0, -float(low.min()), 0.0])
+            s.contacts = [bool(low[f] - low.min() < o.touch_height) for f in range(2)]
+            s.anchors = [None, None]
+
+        # contacts, from the estimate
+        prev_contacts = list(s.contacts)
+        if est is not None:
+            feet = est + soles.mean(axis=1)  # sole centres (the lowest point would hop from heel to toe)
+            for f in range(2):
+                if not visible[f]:
+                    continue
+                height = float(est[1] + low[f] - s.floor)
+                speed = 0.0
+                o_ = 1 - f
+                if s.contacts[o_] and s.soles is not None and dt > 0:
+                    # the other foot is planted: this one's speed is its speed against it (no estimate noise)
+                    rel = soles[f].mean(axis=0) - soles[o_].mean(axis=0)
+                    rel_prev = s.soles[f].mean(axis=0) - s.soles[o_].mean(axis=0)
+                    speed = float(np.hypot(*(rel - rel_prev)[[0, 2]])) / dt
+                elif s.feet_cam is not None and dt > 0:
+                    speed = float(np.hypot(*(feet[f, [0, 2]] - s.feet_cam[f, [0, 2]]))) / dt
+                if s.contacts[f]:
+                    s.contacts[f] = height <= o.lift_height and speed <= o.lift_speed
+                else:
+                    # a foot at or below the floor touches it, however fast it seems to move
+                    s.contacts[f] = height <= o.touch_height and (speed <= o.touch_speed or height <= 0.0)
+            s.feet_cam = feet
+        if s.origin is None:  # no floor space yet: standing in place
+            s.hips = np.array([0.0, -float(low.min()), 0.0])
+        hips = s.hips.copy()
+
+        # horizontal: the planted feet's anchors
+        candidates = []
+        for f in range(2):
+            if not s.contacts[f]:
+                s.anchors[f] = None
+                continue
+            pivot = s.pivots[f]
+            other = 1 - pivot
+            if soles[f, other, 1] < soles[f, pivot, 1] - o.pivot_switch:
+                # the foot rolls onto its other end: that point stays where it was last frame
+                if s.anchors[f] is not None and s.soles is not None:
+                    s.anchors[f] = (s.hips + s.soles[f, other])[[0, 2]]
+                s.pivots[f] = pivot = other
+            anchor = s.anchors[f]
+            if anchor is not None:
+                candidates.append(anchor - soles[f, pivot][[0, 2]])
+        if candidates:
+            hips[[0, 2]] = np.mean(candidates, axis=0)
+        elif est is not None and s.est is not None:
+            hips[[0, 2]] += (est - s.est)[[0, 2]]  # in the air, or every planted foot is new: follow the estimate
+        # vertical: the lowest planted sole on the floor, or the estimate in the air
+        down = [f for f in range(2) if s.contacts[f]]
+        if down:
+            hips[1] = -min(float(low[f]) for f in down)
+        elif est is not None and s.origin is not None:
+            if any(prev_contacts):  # take-off: remember where the hips were against the estimate
+                s.air_offset = s.hips - self._floor_space(est)
+            hips[1] = self._floor_space(est)[1] + s.air_offset[1]
+        if not down and dt > 0:
+            s.air_offset *= math.exp(-dt / o.settle)
+        # new anchors: feet that touched down this frame (or had none) are put down where they are now
+        for f in down:
+            if s.anchors[f] is None:
+                s.pivots[f] = int(np.argmin(soles[f, :, 1]))
+                s.anchors[f] = (hips + soles[f, s.pivots[f]])[[0, 2]]
+        # the floor estimate follows the planted feet (camera space)
+        if est is not None and down and s.origin is not None:
+            target = float(est[1] + min(float(low[f]) for f in down))
+            s.floor += o.floor_rate * (target - s.floor)
+        s.hips, s.soles = hips, soles
+        if est is not None:
+            s.est = est
+        return hips.copy(), (bool(s.contacts[0]), bool(s.contacts[1]))
+
+    def _floor_space(self, est: Array) -> Array:
+        s = self._s
+        assert s.origin is not None
+        return np.array([est[0] - s.origin[0], est[1] - s.floor, est[2] - s.origin[2]])
