@@ -12,13 +12,17 @@ first frame the person was placed — from three things per frame:
 2. a camera-space estimate of the hips (:func:`bridge.pose.roots.root_position`: the translation that
    best projects the world landmarks onto the image landmarks through a pinhole of the given field of
    view), filtered by a One Euro filter (:class:`RootFilter`);
-3. the floor's height in camera space, estimated from the feet while they are on the ground.
+3. the floor in camera space: a plane ``y = a + b·x + c·z`` (a camera that looks down, or is rolled, sees
+   the floor rise or fall across the image and with depth) fitted by least squares to where the planted
+   feet were, recent frames weighing more (``floor_rate``), the slopes held towards level until the feet
+   have covered some ground.
 
 Per frame:
 
 - **Contact** per foot, with hysteresis: a foot touches down when its lowest sole point, placed with the
   filtered estimate, is less than ``touch_height`` above the floor and moves slower than ``touch_speed``
-  (its speed against the other foot while that one is planted, else in camera space with the estimate),
+  (its speed against the other foot while that one is planted: the estimate's depth is too noisy to
+  tell a foot's speed from; with no foot planted, the first foot to come down to the floor lands),
   or is at or below the floor;
   it lifts off when it is more than ``lift_height`` above the floor or faster than ``lift_speed``. A
   foot whose landmarks are not visible keeps its state; so do both feet in a frame with no estimate.
@@ -30,10 +34,13 @@ Per frame:
 - **In the air** (no foot in contact — a jump, a fall, a person lifted): the hips move with the filtered
   estimate, up and down and sideways; a jump is not clamped to the floor. The offset between the
   estimate and where the hips were at take-off fades over ``settle`` seconds, so there is no jump in
-  the hips when the feet leave the ground.
+  the hips when the feet leave the ground. Nobody stays in the air longer than ``max_flight`` seconds (a
+  1 m high jump lasts 0.9 s): after that the floor estimate is taken to be wrong and is put back under
+  the lower foot, which touches down.
 
-Stated limits: the camera is assumed level (its up is the world's up) and still; a tilted camera
-tilts the floor, which this module does not estimate. Horizontal travel while a foot is down comes
+Stated limits: the camera is assumed still; the floor space keeps the camera's axes (its y is the
+height above the fitted floor, not along the floor's normal), so a tilted camera also tilts the body
+(the Hips rotation is relative to the camera). Horizontal travel while a foot is down comes
 from the legs of the standard skeleton (a stride as long as the avatar's), not from the estimate, so
 it does not follow the estimate's depth noise but can drift from the true path over long walks; the
 height in the air comes from the estimate, whose accuracy depends on the field of view given.
@@ -82,7 +89,8 @@ class GroundingOptions:
 
     Heights in meters above the floor, speeds in meters / second, times in seconds. ``min_cutoff`` (Hz)
     and ``beta`` (Hz per m/s) are the One Euro parameters of the root estimate's filter. ``floor_rate``
-    is the share by which each frame with a foot down moves the floor estimate towards that foot.
+    is the share by which older floor samples fade per frame with a foot down; ``floor_slope_prior`` (m²) how
+    much ground the feet must cover before the floor may tilt; ``max_flight`` the longest time in the air.
     ``pivot_switch``: how much lower (m) the toe must be than the heel (or the reverse) for the anchor to
     move to it.
     """
@@ -96,16 +104,18 @@ class GroundingOptions:
     d_cutoff: float = 3.0
     settle: float = 0.3
     floor_rate: float = 0.02
+    floor_slope_prior: float = 0.1
+    max_flight: float = 1.0
     pivot_switch: float = 0.015
     max_gap: float = 1.0
 
     def __post_init__(self) -> None:
         for name in ("touch_height", "lift_height", "touch_speed", "lift_speed", "min_cutoff", "d_cutoff",
-                     "settle", "max_gap"):  # fmt: skip
+                     "settle", "max_gap", "max_flight"):  # fmt: skip
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a finite number > 0, got {value}")
-        for name in ("beta", "floor_rate", "pivot_switch"):
+        for name in ("beta", "floor_rate", "pivot_switch", "floor_slope_prior"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value}")
@@ -155,14 +165,17 @@ class RootFilter:
 class _State:
     t: float | None = None
     origin: Array | None = None  # camera-space point (Unity axes) of the floor-space origin's x and z
-    floor: float = 0.0  # the floor's y in camera space (Unity axes)
+    floor: float = 0.0  # the floor's y in camera space (Unity axes) at the origin's depth
+    slope: Array = field(default_factory=lambda: np.zeros(2))  # its rise per meter of x and of depth (z)
+    normal: Array = field(default_factory=lambda: np.zeros((3, 3)))  # decayed normal equations of floor samples
+    rhs: Array = field(default_factory=lambda: np.zeros(3))
+    airborne: float = 0.0  # seconds since the last contact
     hips: Array = field(default_factory=lambda: np.zeros(3))  # floor space
     contacts: list[bool] = field(default_factory=lambda: [False, False])
     anchors: list[Array | None] = field(default_factory=lambda: [None, None])  # floor-space x, z of the pivot
     pivots: list[int] = field(default_factory=lambda: [0, 0])  # 0 heel, 1 toe
     soles: Array | None = None  # last frame's sole points relative to the hips
     est: Array | None = None  # last filtered estimate (camera space)
-    feet_cam: Array | None = None  # last frame's sole centre of each foot, camera space
     air_offset: Array = field(default_factory=lambda: np.zeros(3))  # hips − estimate at take-off (fading)
 
 
@@ -218,6 +231,7 @@ class Grounding:
             # a new floor space: the floor under the lower foot, the origin below the hips
             s.origin = est.copy()
             s.floor = float(est[1] + low.min())
+            s.slope, s.normal, s.rhs = np.zeros(2), np.zeros((3, 3)), np.zeros(3)
             s.hips = np.array([0.0, -float(low.min()), 0.0])
             s.contacts = [bool(low[f] - low.min() < o.touch_height) for f in range(2)]
             s.anchors = [None, None]
@@ -229,7 +243,7 @@ class Grounding:
             for f in range(2):
                 if not visible[f]:
                     continue
-                height = float(est[1] + low[f] - s.floor)
+                height = float(est[1] + low[f] - self._floor_at(feet[f]))
                 speed = 0.0
                 o_ = 1 - f
                 if s.contacts[o_] and s.soles is not None and dt > 0:
@@ -237,14 +251,18 @@ class Grounding:
                     rel = soles[f].mean(axis=0) - soles[o_].mean(axis=0)
                     rel_prev = s.soles[f].mean(axis=0) - s.soles[o_].mean(axis=0)
                     speed = float(np.hypot(*(rel - rel_prev)[[0, 2]])) / dt
-                elif s.feet_cam is not None and dt > 0:
-                    speed = float(np.hypot(*(feet[f, [0, 2]] - s.feet_cam[f, [0, 2]]))) / dt
                 if s.contacts[f]:
                     s.contacts[f] = height <= o.lift_height and speed <= o.lift_speed
                 else:
                     # a foot at or below the floor touches it, however fast it seems to move
                     s.contacts[f] = height <= o.touch_height and (speed <= o.touch_speed or height <= 0.0)
-            s.feet_cam = feet
+        if est is not None and s.origin is not None:
+            s.airborne = 0.0 if any(s.contacts) else s.airborne + dt
+            if s.airborne > o.max_flight:  # too long in the air for a jump: the floor is wrong
+                lower = int(np.argmin(low))
+                s.floor += float(est[1] + low[lower] - self._floor_at(est + soles[lower].mean(axis=0)))
+                s.contacts[lower] = True
+                s.airborne = 0.0
         if s.origin is None:  # no floor space yet: standing in place
             s.hips = np.array([0.0, -float(low.min()), 0.0])
         hips = s.hips.copy()
@@ -286,14 +304,34 @@ class Grounding:
                 s.anchors[f] = (hips + soles[f, s.pivots[f]])[[0, 2]]
         # the floor estimate follows the planted feet (camera space)
         if est is not None and down and s.origin is not None:
-            target = float(est[1] + min(float(low[f]) for f in down))
-            s.floor += o.floor_rate * (target - s.floor)
+            f = min(down, key=lambda i: float(low[i]))
+            self._floor_sample(est + soles[f].mean(axis=0), float(est[1] + low[f]))
         s.hips, s.soles = hips, soles
         if est is not None:
             s.est = est
         return hips.copy(), (bool(s.contacts[0]), bool(s.contacts[1]))
 
+    def _floor_at(self, p: Array) -> float:
+        """The floor's y (camera space) below the camera-space point ``p``."""
+        s = self._s
+        if s.origin is None:
+            return s.floor
+        return s.floor + float(s.slope[0] * (p[0] - s.origin[0]) + s.slope[1] * (p[2] - s.origin[2]))
+
+    def _floor_sample(self, p: Array, y: float) -> None:
+        """Add a planted foot at ``p`` (camera space; its x and z), sole height ``y``, to the floor fit."""
+        s, o = self._s, self.options
+        assert s.origin is not None
+        v = np.array([1.0, p[0] - s.origin[0], p[2] - s.origin[2]])
+        s.normal = (1.0 - o.floor_rate) * s.normal + np.outer(v, v)
+        s.rhs = (1.0 - o.floor_rate) * s.rhs + v * y
+        # weighted least squares of y = a + b·dx + c·dz; the slopes held towards 0 by the prior (a ridge)
+        m = s.normal + np.diag([0.0, o.floor_slope_prior, o.floor_slope_prior])
+        if abs(float(np.linalg.det(m))) > 1e-12:
+            a, b, c = np.linalg.solve(m, s.rhs).tolist()
+            s.floor, s.slope = a, np.array([b, c])
+
     def _floor_space(self, est: Array) -> Array:
         s = self._s
         assert s.origin is not None
-        return np.array([est[0] - s.origin[0], est[1] - s.floor, est[2] - s.origin[2]])
+        return np.array([est[0] - s.origin[0], est[1] - self._floor_at(est), est[2] - s.origin[2]])
