@@ -19,7 +19,7 @@ from bridge.humanoid.grounding import Grounding, GroundingOptions, RootFilter, s
 from bridge.humanoid.synthetic import Metrics, Sequence
 
 
-def solve(seq: Sequence, mode: str, smooth: bool = True) -> tuple[list[HumanoidPose], Metrics]:
+def solve(seq: Sequence, mode: str, smooth: bool = False) -> tuple[list[HumanoidPose], Metrics]:
     options = SolverOptions(
         smoothing=RotationSmoothing() if smooth else None,
         root_motion=mode == "raw",
@@ -44,7 +44,7 @@ def sequences() -> dict[str, Sequence]:
 
 
 @functools.cache
-def metrics(name: str, mode: str, smooth: bool = True) -> Metrics:
+def metrics(name: str, mode: str, smooth: bool = False) -> Metrics:
     return solve(sequences()[name], mode, smooth)[1]
 
 
@@ -68,22 +68,22 @@ def test_planted_feet_do_not_skate_sink_or_float(name: str) -> None:
     assert m.skate_mm < 5.0, m
     assert m.penetration_mm < 10.0 and m.max_penetration_mm < 10.0, m
     assert m.float_mm < 10.0, m
-    assert m.contact_agreement > 0.85, m
+    assert m.contact_agreement > 0.95, m
     # side by side: neither the hips kept in place nor the raw estimate keeps the feet still
     for mode in ("in-place", "raw"):
         other = metrics(name, mode)
-        assert other.skate_mm > 1.5 * m.skate_mm, (mode, other)
+        assert other.skate_mm > 5 * m.skate_mm, (mode, other)
 
 
 @pytest.mark.parametrize("name", WALKS)
 def test_walking_feet_stay_planted_far_better_than_without_grounding(name: str) -> None:
-    m = metrics(name, "grounded", False)  # rotation smoothing lags a fast stride: walking is better without it
-    assert m.skate_mm < 10.0, m  # the 5 mm target is not met while walking: see docs/benchmarks.md
-    assert m.penetration_mm < 10.0, m
+    m = metrics(name, "grounded")
+    assert m.skate_mm < 5.0, m
+    assert m.penetration_mm < 10.0, m  # on average: a foot that lands a frame before it is seen to can dip deeper
     assert m.root_cm < 25.0, m
-    assert m.contact_agreement > 0.85, m
+    assert m.contact_agreement > 0.9, m
     for mode in ("in-place", "raw"):
-        assert metrics(name, mode, False).skate_mm > 3 * m.skate_mm, mode
+        assert metrics(name, mode).skate_mm > 5 * m.skate_mm, mode
     assert metrics(name, "in-place").root_cm > 100.0  # walking several meters in place
 
 
@@ -103,6 +103,12 @@ def test_sitting_down_lowers_the_hips_with_the_feet_on_the_floor() -> None:
     assert abs(poses[-1].hips[1] - seq.hips[-1, 1]) < 0.05
     assert m.root_cm < 5.0, m
     assert metrics("sit down", "raw").penetration_mm > 10.0  # the raw estimate sinks the feet
+
+
+def test_rotation_smoothing_keeps_the_feet_planted_too() -> None:
+    """``--avatar-smooth`` with ``--grounded``: the pinned legs still hold (strides shrink: see docs/benchmarks.md)."""
+    for name in (*STILL, *WALKS):
+        assert metrics(name, "grounded", True).skate_mm < 5.0, name
 
 
 def test_standing_still_does_not_drift() -> None:
@@ -134,13 +140,13 @@ def test_grounding_edge_cases() -> None:
     rest = np.tile(quat.IDENTITY, (len(synthetic.BONES), 1))
     g = Grounding()
     # no estimate yet: the hips stand at the pose's height, nothing is in contact
-    hips, contacts = g(rest, None, 0.0)
+    hips, _, contacts = g(rest, None, 0.0)
     assert hips.tolist() == pytest.approx([0.0, 0.89, 0.0]) and contacts == (False, False)
-    hips, contacts = g(rest, [0.0, -0.3, 4.0], 0.1)
+    hips, _, contacts = g(rest, [0.0, -0.3, 4.0], 0.1)
     assert hips.tolist() == pytest.approx([0.0, 0.89, 0.0]) and contacts == (True, True)
-    hips, contacts = g(rest, [float("nan"), 0.0, 4.0], 0.2)  # a bad estimate is ignored
+    hips, _, contacts = g(rest, [float("nan"), 0.0, 4.0], 0.2)  # a bad estimate is ignored
     assert np.isfinite(hips).all() and contacts == (True, True)
-    hips, _ = g(rest, [0.0, -0.3, 4.0], 0.0)  # time going back: a new floor space
+    hips, _, _ = g(rest, [0.0, -0.3, 4.0], 0.0)  # time going back: a new floor space
     assert hips.tolist() == pytest.approx([0.0, 0.89, 0.0])
     assert sole_points(rest)[:, :, 1].max() == pytest.approx(-0.89)
     for bad in ({"touch_height": 0.0}, {"lift_height": 0.01}, {"floor_rate": 2.0}, {"beta": math.nan}):

@@ -49,6 +49,7 @@ height in the air comes from the estimate, whose accuracy depends on the field o
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -57,7 +58,7 @@ import numpy.typing as npt
 
 from . import quat
 from .fk import joint_positions, world_rotations
-from .model import BONE_INDEX
+from .model import BONE_INDEX, PARENT
 
 Array = npt.NDArray[np.float64]
 
@@ -104,6 +105,10 @@ class GroundingOptions:
     d_cutoff: float = 3.0
     settle: float = 0.3
     floor_rate: float = 0.02
+    pin_feet: bool = True
+    pin_reach: float = 0.1
+    foot_turn: float = 0.15
+    foot_follow: float = 0.1
     floor_slope_prior: float = 0.1
     max_flight: float = 1.0
     pivot_switch: float = 0.015
@@ -111,7 +116,7 @@ class GroundingOptions:
 
     def __post_init__(self) -> None:
         for name in ("touch_height", "lift_height", "touch_speed", "lift_speed", "min_cutoff", "d_cutoff",
-                     "settle", "max_gap", "max_flight"):  # fmt: skip
+                     "settle", "max_gap", "max_flight", "pin_reach"):  # fmt: skip
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a finite number > 0, got {value}")
@@ -170,11 +175,14 @@ class _State:
     normal: Array = field(default_factory=lambda: np.zeros((3, 3)))  # decayed normal equations of floor samples
     rhs: Array = field(default_factory=lambda: np.zeros(3))
     airborne: float = 0.0  # seconds since the last contact
+    spread: deque[tuple[float, Array]] = field(default_factory=deque)  # (t, right − left sole centre), last 0.1 s
     hips: Array = field(default_factory=lambda: np.zeros(3))  # floor space
     contacts: list[bool] = field(default_factory=lambda: [False, False])
     anchors: list[Array | None] = field(default_factory=lambda: [None, None])  # floor-space x, z of the pivot
     pivots: list[int] = field(default_factory=lambda: [0, 0])  # 0 heel, 1 toe
-    soles: Array | None = None  # last frame's sole points relative to the hips
+    soles: Array | None = None  # last frame's sole points relative to the hips, as observed
+    placed: Array | None = None  # last frame's sole points in floor space, as output (after the legs' IK)
+    foot_hold: list[Array | None] = field(default_factory=lambda: [None, None])  # planted feet's world rotations
     est: Array | None = None  # last filtered estimate (camera space)
     air_offset: Array = field(default_factory=lambda: np.zeros(3))  # hips − estimate at take-off (fading)
 
@@ -204,8 +212,11 @@ class Grounding:
         camera: npt.ArrayLike | None,
         t: float,
         visible: tuple[bool, bool] = (True, True),
-    ) -> tuple[Array, tuple[bool, bool]]:
-        """The hips (3,) in floor space and the (left, right) contacts for one frame.
+    ) -> tuple[Array, Array, tuple[bool, bool]]:
+        """The hips (3,) in floor space, the rotations (N, 4) and the (left, right) contacts for one frame.
+
+        The rotations are ``rotations`` with the legs of planted feet bent to reach their anchors
+        (``pin_feet``; a correction of the noise, at most ``pin_reach`` meters), the rest unchanged.
 
         ``rotations``: the pose's (N, 4) rotations; ``camera``: the hips' camera-space position in Unity
         axes (meters; x right, y up, z away from the camera), or ``None`` when it could not be estimated
@@ -246,16 +257,22 @@ class Grounding:
                 height = float(est[1] + low[f] - self._floor_at(feet[f]))
                 speed = 0.0
                 o_ = 1 - f
-                if s.contacts[o_] and s.soles is not None and dt > 0:
-                    # the other foot is planted: this one's speed is its speed against it (no estimate noise)
-                    rel = soles[f].mean(axis=0) - soles[o_].mean(axis=0)
-                    rel_prev = s.soles[f].mean(axis=0) - s.soles[o_].mean(axis=0)
-                    speed = float(np.hypot(*(rel - rel_prev)[[0, 2]])) / dt
+                if s.contacts[o_] and len(s.spread) > 1 and t > s.spread[0][0]:
+                    # the other foot is planted: this one's speed is its speed against it (no estimate noise),
+                    # over the last ~0.1 s (frame to frame, the landmarks' noise looks like a fast foot)
+                    t0, rel0 = s.spread[0]
+                    rel = soles[1].mean(axis=0) - soles[0].mean(axis=0)
+                    speed = float(np.hypot(*(rel - rel0)[[0, 2]])) / (t - t0)
                 if s.contacts[f]:
-                    s.contacts[f] = height <= o.lift_height and speed <= o.lift_speed
+                    # a planted foot slides away only when it also rises above the other one
+                    higher = low[f] > low[o_] + 0.01
+                    s.contacts[f] = height <= o.lift_height and (speed <= o.lift_speed or not higher)
                 else:
                     # a foot at or below the floor touches it, however fast it seems to move
                     s.contacts[f] = height <= o.touch_height and (speed <= o.touch_speed or height <= 0.0)
+        s.spread.append((t, soles[1].mean(axis=0) - soles[0].mean(axis=0)))
+        while len(s.spread) > 1 and t - s.spread[0][0] > 0.1:
+            s.spread.popleft()
         if est is not None and s.origin is not None:
             s.airborne = 0.0 if any(s.contacts) else s.airborne + dt
             if s.airborne > o.max_flight:  # too long in the air for a jump: the floor is wrong
@@ -277,8 +294,8 @@ class Grounding:
             other = 1 - pivot
             if soles[f, other, 1] < soles[f, pivot, 1] - o.pivot_switch:
                 # the foot rolls onto its other end: that point stays where it was last frame
-                if s.anchors[f] is not None and s.soles is not None:
-                    s.anchors[f] = (s.hips + s.soles[f, other])[[0, 2]]
+                if s.anchors[f] is not None and s.placed is not None:
+                    s.anchors[f] = s.placed[f, other][[0, 2]]
                 s.pivots[f] = pivot = other
             anchor = s.anchors[f]
             if anchor is not None:
@@ -306,10 +323,30 @@ class Grounding:
         if est is not None and down and s.origin is not None:
             f = min(down, key=lambda i: float(low[i]))
             self._floor_sample(est + soles[f].mean(axis=0), float(est[1] + low[f]))
-        s.hips, s.soles = hips, soles
+        # the legs reach their anchors exactly (a planted foot does not move, whatever the noise)
+        out = np.array(rotations, dtype=np.float64, copy=True)
+        if self.options.pin_feet:
+            world = world_rotations(out)
+            for f in range(2):
+                anchor = s.anchors[f]
+                if f not in down or anchor is None:
+                    s.foot_hold[f] = None
+                    continue
+                # a planted foot turns only when the landmarks clearly turn it (roll onto the toes, a pivot)
+                seen = world[_LEGS[f][2]]
+                held = s.foot_hold[f]
+                if held is None:
+                    held = seen
+                else:
+                    turn = quat.angle_between(held, seen)
+                    held = quat.slerp(held, seen, o.foot_follow if turn < o.foot_turn else 0.5)
+                s.foot_hold[f] = held
+                target = np.array([anchor[0], 0.0, anchor[1]])  # a planted pivot is on the floor
+                _pin_leg(out, hips, f, s.pivots[f], target, held, o.pin_reach)
+        s.hips, s.soles, s.placed = hips, soles, sole_points(out, hips)
         if est is not None:
             s.est = est
-        return hips.copy(), (bool(s.contacts[0]), bool(s.contacts[1]))
+        return hips.copy(), out, (bool(s.contacts[0]), bool(s.contacts[1]))
 
     def _floor_at(self, p: Array) -> float:
         """The floor's y (camera space) below the camera-space point ``p``."""
@@ -335,3 +372,48 @@ class Grounding:
         s = self._s
         assert s.origin is not None
         return np.array([est[0] - s.origin[0], est[1] - self._floor_at(est), est[2] - s.origin[2]])
+
+
+_LEGS: Final = tuple(
+    (BONE_INDEX[f"{s}UpperLeg"], BONE_INDEX[f"{s}LowerLeg"], BONE_INDEX[f"{s}Foot"]) for s in ("Left", "Right")
+)
+
+
+def _pin_leg(
+    rotations: Array, hips: Array, foot: int, pivot: int, target: Array, foot_world: Array, reach: float
+) -> None:
+    """Bend leg ``foot`` (0 left, 1 right) in place so that its sole point ``pivot`` lands on ``target``.
+
+    Two-bone IK: the knee bends about its own hinge (the lower leg's x axis) until the hip–ankle distance
+    is right, then the whole leg turns about the hip to point the ankle at its target; the foot takes the
+    world orientation ``foot_world``. Nothing changes when the target is more than ``reach`` meters away (a wrong
+    anchor is not worth a broken leg); a goal out of the leg's reach straightens the leg towards it.
+    """
+    upper, lower, end = _LEGS[foot]
+    world = world_rotations(rotations)
+    joints = joint_positions(rotations, hips)
+    hip, knee, ankle = joints[upper], joints[lower], joints[end]
+    goal = target - quat.rotate(foot_world, SOLE_POINTS[pivot])  # where the ankle must go
+    if not float(np.linalg.norm(goal - ankle)) <= reach:
+        return
+    l1, l2 = float(np.linalg.norm(knee - hip)), float(np.linalg.norm(ankle - knee))
+    d0, d = float(np.linalg.norm(ankle - hip)), float(np.linalg.norm(goal - hip))
+    lo, hi = abs(l1 - l2) + 1e-4, l1 + l2 - 1e-4
+    if l1 < 1e-6 or l2 < 1e-6:
+        return
+    d, d0 = min(max(d, lo), hi), min(max(d0, lo), hi)  # out of reach: the leg straightens towards the goal
+
+    def interior(x: float) -> float:
+        return math.acos(max(-1.0, min(1.0, (l1 * l1 + l2 * l2 - x * x) / (2 * l1 * l2))))
+
+    # more bend (a smaller interior angle) brings the ankle closer: the knee bends about +x (limits: x > 0)
+    bend = quat.from_axis_angle(quat.rotate(world[upper], np.array([1.0, 0.0, 0.0])), interior(d0) - interior(d))
+    lower_world = quat.mul(bend, world[lower])
+    new_ankle = knee + quat.rotate(bend, ankle - knee)
+    swing = quat.from_two_vectors(new_ankle - hip, goal - hip)
+    upper_world = quat.mul(swing, world[upper])
+    lower_world = quat.mul(swing, lower_world)
+    parent = world[PARENT[upper]]
+    rotations[upper] = quat.normalize(quat.mul(quat.conj(parent), upper_world))
+    rotations[lower] = quat.normalize(quat.mul(quat.conj(upper_world), lower_world))
+    rotations[end] = quat.normalize(quat.mul(quat.conj(lower_world), foot_world))

@@ -392,15 +392,15 @@ class HumanoidSolver:
             local, hips_pos = self._filter(local, hips_pos, t)
         contacts = None
         if self._grounding is not None:
-            hips_pos, contacts = self._ground(local, world, image, hips is not None, ok, t)
+            hips_pos, local, contacts = self._ground(local, world, image, hips is not None, ok, t)
         self.seen, self.clamped = frozenset(seen), frozenset(clamped)
         return HumanoidPose(hips_pos.astype(np.float32), local.astype(np.float32), contacts)
 
     def _ground(
         self, local: Array, world: npt.ArrayLike | None, image: npt.ArrayLike | None, torso: bool,
         ok: npt.NDArray[np.bool_], t: float,
-    ) -> tuple[Array, tuple[bool, bool]]:  # fmt: skip
-        """Grounded hips and contacts (the root estimate needs the torso and both blocks)."""
+    ) -> tuple[Array, Array, tuple[bool, bool]]:  # fmt: skip
+        """Grounded hips, rotations (planted legs pinned) and contacts (the estimate needs the torso, both blocks)."""
         assert self._grounding is not None
         cam = None
         if world is not None and image is not None and torso:
