@@ -159,7 +159,7 @@ def test_grounded_poses_carry_contacts_and_people_get_their_own() -> None:
     solver = HumanoidSolver(SolverOptions(grounding=GroundingOptions()), aspect=synthetic.ASPECT)
     pose = solver.solve(seq.world[0], 0.0, image=seq.image[0])
     assert pose is not None and pose.contacts == (True, True)
-    assert HumanoidSolver().solve(seq.world[0], 0.0) .contacts is None  # type: ignore[union-attr]
+    assert HumanoidSolver().solve(seq.world[0], 0.0).contacts is None  # type: ignore[union-attr]
     assert pose != HumanoidPose(pose.hips, pose.rotations)
     assert pose == HumanoidPose(pose.hips, pose.rotations, (True, True))
     with pytest.raises(ValueError):

@@ -157,13 +157,13 @@ class RootFilter:
         dt = t - self._t
         if self._x is None or not 0.0 < dt <= self.max_gap:
             self._x, self._dx, self._t = x.copy(), np.zeros(3), t
-            return x.copy()
+            return np.array(x, dtype=np.float64)
         ad = self._alpha(self.d_cutoff, dt)
         self._dx = ad * (x - self._x) / dt + (1.0 - ad) * self._dx
         a = self._alpha(self.min_cutoff + self.beta * float(np.linalg.norm(self._dx)), dt)
         self._x = self._x + a * (x - self._x)
         self._t = t
-        return self._x.copy()
+        return np.array(self._x, dtype=np.float64)
 
 
 @dataclass

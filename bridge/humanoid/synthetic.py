@@ -162,9 +162,7 @@ def _gait(
     return legs[0], legs[1]
 
 
-def _clear(
-    rot: Array, legs: tuple[tuple[float, float, float], ...], stance: tuple[bool, bool], phase: float
-) -> Array:
+def _clear(rot: Array, legs: tuple[tuple[float, float, float], ...], stance: tuple[bool, bool], phase: float) -> Array:
     """Bend a swinging leg's knee (foot kept level) until its sole clears the floor by a swing-shaped margin."""
     soles = sole_points(rot)
     floor = min(soles[f, :, 1].min() for f in range(2) if stance[f])
@@ -246,6 +244,7 @@ def jump(height: float = 0.30, seed: int = 3) -> Sequence:
         stance.append((not in_air, not in_air))
         heights.append(None if not in_air else (t - t_off) * v0 - 0.5 * G * (t - t_off) ** 2)
     base = float(-sole_points(poses[0])[:, :, 1].min())
+
     def flight_height(k: int) -> float | None:
         h = heights[k]
         return None if h is None else base + h
