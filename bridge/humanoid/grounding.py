@@ -7,7 +7,7 @@ first frame the person was placed — from three things per frame:
 
 1. the solved pose (bone rotations), whose forward kinematics on the standard skeleton
    (:mod:`bridge.humanoid.fk`) place each foot's sole points (heel and toe tip,
-   :data:`bridge.humanoid.synthetic.SOLE_POINTS`) relative to the hips — exactly where every consumer that
+   :data:`SOLE_POINTS`) relative to the hips — exactly where every consumer that
    applies these rotations to the standard skeleton draws the feet;
 2. a camera-space estimate of the hips (:func:`bridge.pose.roots.root_position`: the translation that
    best projects the world landmarks onto the image landmarks through a pinhole of the given field of
@@ -21,16 +21,20 @@ Per frame:
 
 - **Contact** per foot, with hysteresis: a foot touches down when its lowest sole point, placed with the
   filtered estimate, is less than ``touch_height`` above the floor and moves slower than ``touch_speed``
-  (its speed against the other foot while that one is planted: the estimate's depth is too noisy to
-  tell a foot's speed from; with no foot planted, the first foot to come down to the floor lands),
-  or is at or below the floor;
-  it lifts off when it is more than ``lift_height`` above the floor or faster than ``lift_speed``. A
-  foot whose landmarks are not visible keeps its state; so do both feet in a frame with no estimate.
+  (its speed against the other foot while that one is planted, over the last 0.1 s: the estimate's
+  depth is too noisy to tell a foot's speed from, and frame to frame the landmarks' noise looks like
+  motion; with no foot planted, the first foot to come down to the floor lands), or is at or below the
+  floor; it lifts off when it is more than ``lift_height`` above the floor, or faster than
+  ``lift_speed`` while also higher than the other foot. A foot whose landmarks are not visible keeps
+  its state; so do both feet in a frame with no estimate.
 - **Foot locking**: a foot in contact does not slide. Each planted foot holds an anchor (where its
   lowest sole point was put down, in floor space); the hips' horizontal position is the one that keeps
   the anchors where they are (their mean, with both feet down). When the foot rolls from heel to toe the
   anchor moves to the toe where the toe was the frame before, so a rolling foot does not slip either.
-  The hips' height puts the lowest planted sole on the floor (y = 0): no sinking, no floating.
+  The hips' height puts the lowest planted sole on the floor (y = 0): no sinking, no floating. Then
+  each planted leg is bent to reach its anchor exactly (two-bone IK, ``pin_feet``), the foot holding
+  its orientation unless the landmarks clearly turn it (``foot_turn``): the landmarks' noise goes into
+  the knee and hip, not into a sliding or sinking foot. The rotations returned are those.
 - **In the air** (no foot in contact — a jump, a fall, a person lifted): the hips move with the filtered
   estimate, up and down and sideways; a jump is not clamped to the floor. The offset between the
   estimate and where the hips were at take-off fades over ``settle`` seconds, so there is no jump in
@@ -93,7 +97,9 @@ class GroundingOptions:
     is the share by which older floor samples fade per frame with a foot down; ``floor_slope_prior`` (m²) how
     much ground the feet must cover before the floor may tilt; ``max_flight`` the longest time in the air.
     ``pivot_switch``: how much lower (m) the toe must be than the heel (or the reverse) for the anchor to
-    move to it.
+    move to it. ``pin_feet``: bend planted legs to their anchors (at most ``pin_reach`` m of correction);
+    a planted foot's orientation follows the landmarks by ``foot_follow`` per frame, by half when they
+    turn it more than ``foot_turn`` radians. ``max_gap``: a longer pause in time starts a new floor space.
     """
 
     touch_height: float = 0.03
@@ -120,14 +126,16 @@ class GroundingOptions:
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a finite number > 0, got {value}")
-        for name in ("beta", "floor_rate", "pivot_switch", "floor_slope_prior"):
+        for name in ("beta", "floor_rate", "pivot_switch", "floor_slope_prior", "foot_turn"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value}")
         if self.lift_height < self.touch_height or self.lift_speed < self.touch_speed:
             raise ValueError("lift_height and lift_speed must be at least touch_height and touch_speed (hysteresis)")
-        if self.floor_rate > 1:
-            raise ValueError(f"floor_rate must be in [0, 1], got {self.floor_rate}")
+        for name in ("floor_rate", "foot_follow"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and 0 <= value <= 1):
+                raise ValueError(f"{name} must be in [0, 1], got {value}")
 
 
 class RootFilter:
