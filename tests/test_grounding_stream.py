@@ -129,8 +129,11 @@ def test_a_person_standing_still_stays_put_on_real_footage(person_video: Path, t
     assert all(p.contacts is not None for p in poses)
     contacts = np.array([p.contacts for p in poses])
     assert contacts.any(axis=1).mean() > 0.8  # standing: a foot is on the ground almost all the time
-    drift = np.linalg.norm(hips[:, [0, 2]] - hips[0, [0, 2]], axis=1)
-    assert drift.max() < 0.15, drift.max()  # no drift while standing still
+    assert contacts.all(axis=1).mean() > 0.8  # standing on both feet
+    # no drift while standing still (BlazePose's first frame, before it tracks, may place the feet differently)
+    drift = np.linalg.norm(hips[5:, [0, 2]] - hips[5, [0, 2]], axis=1)
+    assert drift.max() < 0.05, drift.max()
+    assert np.linalg.norm(hips[-1, [0, 2]] - hips[0, [0, 2]]) < 0.15
     assert 0.4 < hips[:, 1].min() and hips[:, 1].max() < 1.3
 
 

@@ -100,16 +100,18 @@ class GroundingOptions:
     move to it. ``pin_feet``: bend planted legs to their anchors (at most ``pin_reach`` m of correction);
     a planted foot's orientation follows the landmarks by ``foot_follow`` per frame, by half when they
     turn it more than ``foot_turn`` radians. ``max_gap``: a longer pause in time starts a new floor space.
+    ``support_blend``: seconds over which the hips glide to a new support (a foot lifting or landing).
     """
 
     touch_height: float = 0.03
-    lift_height: float = 0.04
+    lift_height: float = 0.06
     touch_speed: float = 0.5
     lift_speed: float = 1.0
     min_cutoff: float = 1.5
     beta: float = 4.0
     d_cutoff: float = 3.0
-    settle: float = 0.3
+    settle: float = 0.1
+    support_blend: float = 0.15
     floor_rate: float = 0.02
     pin_feet: bool = True
     pin_reach: float = 0.1
@@ -122,7 +124,7 @@ class GroundingOptions:
 
     def __post_init__(self) -> None:
         for name in ("touch_height", "lift_height", "touch_speed", "lift_speed", "min_cutoff", "d_cutoff",
-                     "settle", "max_gap", "max_flight", "pin_reach"):  # fmt: skip
+                     "settle", "max_gap", "max_flight", "pin_reach", "support_blend"):  # fmt: skip
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a finite number > 0, got {value}")
@@ -192,6 +194,8 @@ class _State:
     placed: Array | None = None  # last frame's sole points in floor space, as output (after the legs' IK)
     foot_hold: list[Array | None] = field(default_factory=lambda: [None, None])  # planted feet's world rotations
     est: Array | None = None  # last filtered estimate (camera space)
+    support: tuple[int, ...] = ()  # the feet whose anchors placed the hips last frame
+    shift: Array = field(default_factory=lambda: np.zeros(3))  # hips − where the support puts them (fading)
     air_offset: Array = field(default_factory=lambda: np.zeros(3))  # hips − estimate at take-off (fading)
 
 
@@ -322,6 +326,17 @@ class Grounding:
             hips[1] = self._floor_space(est)[1] + s.air_offset[1]
         if not down and dt > 0:
             s.air_offset *= math.exp(-dt / o.settle)
+        # a change of support (a foot lifts or lands while another is down): the two feet never agree exactly,
+        # so the hips would jump to the new support's place; they glide there instead (the legs keep the feet)
+        support = tuple(f for f in down if s.anchors[f] is not None)
+        if support and s.support and support != s.support:
+            s.shift = s.shift + (s.hips - hips)
+        elif not down:
+            s.shift = np.zeros(3)
+        if dt > 0:
+            s.shift *= math.exp(-dt / o.support_blend)
+        s.support = support
+        hips = hips + s.shift
         # new anchors: feet that touched down this frame (or had none) are put down where they are now
         for f in down:
             if s.anchors[f] is None:
