@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from websockets.asyncio.client import connect
 
 from bridge import protocol as P
 from bridge.cli import main
@@ -19,7 +17,7 @@ from bridge.humanoid import HumanoidPose, HumanoidSolver, SolverOptions
 from bridge.humanoid.grounding import GroundingOptions
 from bridge.sources.demo import pose_at
 from tests.cli_process import ServeProcess, run_cli
-from tests.media import test_timeout
+from tests.test_avatar_stream import _collect
 
 
 def _grounded_frame(seq: int, people: bool) -> PoseFrame:
@@ -51,18 +49,6 @@ def test_contacts_follow_the_humanoid_and_decode_back(people: bool) -> None:
     # a pose without contacts writes no key: in-place and raw streams are unchanged
     plain = frame.replace(humanoid=HumanoidPose(frame.humanoid.hips, frame.humanoid.rotations), people=())
     assert b"contacts" not in P.encode(P.FrameMessage(plain, 9), P.WireFormat.MSGPACK)  # type: ignore[operator]
-
-
-async def _collect(url: str, fmt: P.WireFormat, n: int) -> tuple[P.Hello, list[P.FrameMessage]]:
-    async with connect(url, subprotocols=[fmt.value]) as ws:  # type: ignore[list-item]
-        hello = P.decode(await asyncio.wait_for(ws.recv(), test_timeout(20)))
-        assert isinstance(hello, P.Hello)
-        frames: list[P.FrameMessage] = []
-        while len(frames) < n:
-            msg = P.decode(await asyncio.wait_for(ws.recv(), test_timeout(20)))
-            if isinstance(msg, P.FrameMessage):
-                frames.append(msg)
-        return hello, frames
 
 
 @pytest.mark.parametrize("fmt", list(P.WireFormat))
