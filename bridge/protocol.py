@@ -104,6 +104,8 @@ class Hello:
     humanoid_bones: tuple[str, ...] = ()
     #: How many people the stream tracks (``--max-people``); above 1, frames carry ``people``. Sent only above 1.
     max_people: int = 1
+    #: What the humanoid hips position means (SPEC §4d): ``"in-place"`` (not sent), ``"raw"`` or ``"grounded"``.
+    root_motion: str = "in-place"
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +281,13 @@ def _humanoid_json(pose: HumanoidPose) -> str:
     return "[" + ",".join("[" + ",".join(f"{v:.9g}" for v in row) + "]" for row in rows) + "]"
 
 
+def _contacts_wire(pose: HumanoidPose | None) -> list[tuple[str, Any]]:
+    """``contacts`` (SPEC §4d) as items: present with a grounded humanoid only."""
+    if pose is None or pose.contacts is None:
+        return []
+    return [("contacts", [bool(pose.contacts[0]), bool(pose.contacts[1])])]
+
+
 def _root_wire(person: Person) -> list[float] | None:
     root = person.root
     if root is None or not all(math.isfinite(v) for v in root):
@@ -299,6 +308,7 @@ def _people_msgpack(frame: PoseFrame) -> list[dict[str, Any]]:
             item["angles"] = {k: (None if v is None else float(v)) for k, v in person.angles.items()}
         if person.humanoid is not None:
             item["humanoid"] = _humanoid_bytes(person.humanoid)
+            item.update(_contacts_wire(person.humanoid))
         out.append(item)
     return out
 
@@ -318,6 +328,7 @@ def _people_json(frame: PoseFrame) -> str:
             )
         if person.humanoid is not None:
             parts.append('"humanoid":' + _humanoid_json(person.humanoid))
+            parts += [_json_value(k) + ":" + _json_value(v) for k, v in _contacts_wire(person.humanoid)]
         items.append("{" + ",".join(parts) + "}")
     return "[" + ",".join(items) + "]"
 
@@ -355,6 +366,7 @@ def message_items(message: Message) -> list[tuple[str, Any]]:
             ("angles", list(message.angles)),
             *([("humanoid_bones", list(message.humanoid_bones))] if message.humanoid_bones else []),
             *([("max_people", message.max_people)] if message.max_people != 1 else []),
+            *([("root_motion", message.root_motion)] if message.root_motion != "in-place" else []),
         ]
     if isinstance(message, End):
         return [("type", "end"), ("frames", message.frames), ("reason", message.reason)]
@@ -403,8 +415,11 @@ class EncodedFrame:
         return self.prefix + str(_check_ns("sent_ns", sent_ns)) + "}"
 
 
-_KEY = {k: msgpack.packb(k) for k in ("type", "seq", "t", "captured_ns", "image", "world", "humanoid", "sent_ns")}
-# "type": "frame", "seq": <int>, after a map header of 7 entries (8 with humanoid)
+_KEY = {
+    k: msgpack.packb(k)
+    for k in ("type", "seq", "t", "captured_ns", "image", "world", "humanoid", "contacts", "sent_ns")
+}
+# "type": "frame", "seq": <int>, after a map header of 7 entries (8 with humanoid, 9 with its contacts)
 _FRAME_HEAD = _KEY["type"] + msgpack.packb("frame") + _KEY["seq"]
 _T = _KEY["t"] + b"\xcb"
 _CAPTURED = _KEY["captured_ns"]
@@ -422,8 +437,9 @@ def _msgpack_frame_prefix(frame: PoseFrame) -> bytes:
     """
     if not isinstance(frame.seq, int) or frame.seq < 0:
         raise LocalProtocolError(f"seq must be an integer >= 0, got {frame.seq!r}")
+    contacts = _contacts_wire(frame.humanoid)
     parts = [
-        bytes((0x87 if frame.humanoid is None else 0x88,)),
+        bytes((0x87 + (frame.humanoid is not None) + len(contacts),)),
         _FRAME_HEAD,
         msgpack.packb(frame.seq),
         _T,
@@ -438,6 +454,8 @@ def _msgpack_frame_prefix(frame: PoseFrame) -> bytes:
             parts += (key, _BLOCK_BIN16, block.astype(_LE_F32, copy=False).tobytes())
     if frame.humanoid is not None:
         parts += (_KEY["humanoid"], msgpack.packb(_humanoid_bytes(frame.humanoid), use_bin_type=True))
+    for _, value in contacts:
+        parts += (_KEY["contacts"], msgpack.packb(value))
     parts.append(_SENT)
     return b"".join(parts)
 
@@ -464,6 +482,7 @@ def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
         items[5] = ("world", _block_bytes(frame.world))
         if frame.humanoid is not None:
             items.append(("humanoid", _humanoid_bytes(frame.humanoid)))
+            items += _contacts_wire(frame.humanoid)
         if frame.people:
             items.append(("people", _people_msgpack(frame)))
         body = _pack_items([*items, ("sent_ns", 0)])
@@ -473,6 +492,7 @@ def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
     parts.insert(5, '"world":' + _block_json(frame.world))
     if frame.humanoid is not None:
         parts.append('"humanoid":' + _humanoid_json(frame.humanoid))
+        parts += [_json_value(k) + ":" + _json_value(v) for k, v in _contacts_wire(frame.humanoid)]
     if frame.people:
         parts.append('"people":' + _people_json(frame))
     return EncodedFrame("{" + ",".join(parts) + ',"sent_ns":', fmt)
@@ -614,7 +634,13 @@ def _humanoid(obj: Mapping[str, Any], where: str) -> HumanoidPose | None:
         raise _bad(f"{where}: field 'humanoid' must be a bin or a list, got {type(value).__name__}", "bad_value")
     if not np.isfinite(values).all():
         raise _bad(f"{where}: field 'humanoid' must be finite", "bad_value")
-    return HumanoidPose.from_values(values)
+    pose = HumanoidPose.from_values(values)
+    contacts = obj.get("contacts")
+    if contacts is None:
+        return pose
+    if not (isinstance(contacts, list) and len(contacts) == 2 and all(isinstance(c, bool) for c in contacts)):
+        raise _bad(f"{where}: field 'contacts' must be [left, right] booleans", "bad_value")
+    return HumanoidPose(pose.hips, pose.rotations, (contacts[0], contacts[1]))
 
 
 def _angles(obj: Mapping[str, Any], where: str) -> dict[str, float | None] | None:
@@ -706,6 +732,7 @@ def _decode_hello(obj: Mapping[str, Any]) -> Hello:
         angles=_str_list(obj, w, "angles") if "angles" in obj else (),
         humanoid_bones=_str_list(obj, w, "humanoid_bones") if "humanoid_bones" in obj else (),
         max_people=_int(obj, w, "max_people", minimum=1) if "max_people" in obj else 1,
+        root_motion=_get(obj, w, "root_motion", (str,)) if "root_motion" in obj else "in-place",
     )
 
 

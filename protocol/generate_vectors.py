@@ -74,6 +74,12 @@ def humanoid(seed: int) -> HumanoidPose:
     return HumanoidPose(np.array([0.25, -0.5, 1.0 + seed / 8]), np.array(rotations))
 
 
+def grounded(seed: int, contacts: tuple[bool, bool]) -> HumanoidPose:
+    """:func:`humanoid` with foot contacts (a grounded pose)."""
+    pose = humanoid(seed)
+    return HumanoidPose(pose.hips, pose.rotations, contacts)
+
+
 def _humanoid_value(pose: HumanoidPose) -> list[list[float]]:
     return [pose.hips.astype(np.float64).tolist(), *pose.rotations.astype(np.float64).tolist()]
 
@@ -94,6 +100,8 @@ def to_value(message: p.Message) -> dict[str, Any]:
             value["angles"] = dict(f.angles)
         if f.humanoid is not None:
             value["humanoid"] = _humanoid_value(f.humanoid)
+            if f.humanoid.contacts is not None:
+                value["contacts"] = list(f.humanoid.contacts)
         if f.people:
             value["people"] = []
             for person in f.people:
@@ -107,6 +115,8 @@ def to_value(message: p.Message) -> dict[str, Any]:
                     item["angles"] = dict(person.angles)
                 if person.humanoid is not None:
                     item["humanoid"] = _humanoid_value(person.humanoid)
+                    if person.humanoid.contacts is not None:
+                        item["contacts"] = list(person.humanoid.contacts)
                 value["people"].append(item)
         value["sent_ns"] = message.sent_ns
         return value
@@ -251,6 +261,14 @@ def build() -> list[dict[str, Any]]:
                 max_people=4),  # fmt: skip
         "served with --max-people 4: frames carry 'people' (max_people is sent only above 1)",
     )
+    b.canonical(
+        "hello/grounded",
+        "server",
+        p.Hello(p.SourceInfo("webcam", "0", fps=30.0), server=SERVER, humanoid_bones=HUMANOID_BONES,
+                root_motion="grounded"),  # fmt: skip
+        "served with --avatar --grounded: the humanoid hips are in floor space and frames carry "
+        "'contacts' (root_motion is sent only when not in-place)",
+    )
 
     # ---- frame
     b.canonical(
@@ -351,6 +369,27 @@ def build() -> list[dict[str, Any]]:
         ),
         "with --angles and --avatar each person has their own angles and humanoid; people is the last key "
         "before sent_ns",
+    )
+    b.canonical(
+        "frame/grounded",
+        "server",
+        p.FrameMessage(
+            PoseFrame(
+                15,
+                0.5,
+                1_700_000_000_250_000_000,
+                None,
+                world,
+                humanoid=grounded(4, (True, False)),
+                people=[
+                    Person(1, None, world, (0.5, 0.0, 2.25), humanoid=grounded(4, (True, False))),
+                    Person(5, None, world_low, (1.5, 0.0, 4.0), humanoid=grounded(5, (False, False))),
+                ],
+            ),
+            1_700_000_000_251_000_000,
+        ),
+        "grounded humanoid (hello.root_motion 'grounded'): 'contacts' [left, right] follows 'humanoid', in the "
+        "frame (primary person) and in every person",
     )
     b.canonical(
         "frame/big-clocks",
@@ -455,6 +494,12 @@ def build() -> list[dict[str, Any]]:
             {**{k: (image.tolist() if k == "image" else v) for k, v in full.items()}, "humanoid": hum_lists}
         ),
         note="a humanoid as lists is also accepted in msgpack",
+    )
+    b.accepted(
+        "frame/contacts-without-humanoid",
+        "server",
+        raw=pack({**full, "contacts": [True, True]}),
+        note="contacts belong to a humanoid: without one, readers ignore them",
     )
     b.accepted(
         "hello/minimal",
@@ -601,6 +646,20 @@ def build() -> list[dict[str, Any]]:
         "bad_value",
         raw=pack({**full, "humanoid": np.array([0, 0, 0, 0, 0, 0, np.nan], dtype="<f4").tobytes()}),
         note="humanoid values must be finite (unlike landmark blocks, readers check)",
+    )
+    b.rejected(
+        "frame/contacts-one-foot",
+        "server",
+        "bad_value",
+        raw=pack({**full, "humanoid": hum.values().astype("<f4").tobytes(), "contacts": [True]}),
+        note="contacts are [left, right]",
+    )
+    b.rejected(
+        "frame/contacts-numbers",
+        "server",
+        "bad_value",
+        raw=pack({**full, "humanoid": hum.values().astype("<f4").tobytes(), "contacts": [1, 0]}),
+        note="contacts are booleans, not numbers",
     )
     person = {"id": 1, "image": None, "world": None, "root": None}
     b.rejected("frame/people-not-list", "server", "bad_value", raw=pack({**full, "people": person}))

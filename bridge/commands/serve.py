@@ -220,6 +220,7 @@ def hello_for(args: argparse.Namespace, source: Source) -> Hello:
         angles=ANGLE_NAMES if args.angles else recorded,
         humanoid_bones=bones,
         max_people=people,
+        root_motion=_avatar.root_mode(args) if bones else "in-place",  # issue 15
     )
 
 

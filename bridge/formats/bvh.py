@@ -14,7 +14,9 @@ What a file holds (see ``docs/outputs.md`` for importing it into Blender, Motion
 - **Channels**: Hips ``Xposition Yposition Zposition Zrotation Xrotation Yrotation``, every other joint
   ``Zrotation Xrotation Yrotation``: degrees, the rotation matrix Rz·Rx·Ry (the order of the channels, the
   most common BVH order). The Hips OFFSET is zero and its position channels hold the hips' position
-  (0, 89, 0) cm in the rest pose, plus root motion when the stream has it (``--root-motion``).
+  (0, 89, 0) cm in the rest pose, plus root motion when the stream has it (``--root-motion``). A grounded
+  stream (``--grounded``, protocol/SPEC.md §4d) writes its hips as they are: their height above the floor
+  (y = 0 of the file), so the standard skeleton's planted feet stand on the floor and a jump leaves it.
 - **Timing**: ``Frame Time`` is 1 / the source's fps (30 when unknown). BVH frame *k* holds the pose at
   time *k* / fps from the first frame written: a file source (one frame per video frame) gives one BVH
   frame per source frame; a live source with an irregular clock is sampled (a late frame's slot holds the
@@ -156,7 +158,8 @@ def bvh_channels(pose: HumanoidPose | None) -> npt.NDArray[np.float64]:
     rot[0] = quat.mul(_HALF_TURN_Y, rot[0])  # the half turn about y: a person facing the camera faces +z
     hips = hips * np.array([-1.0, 1.0, -1.0])
     rot = rot[list(ORDER)] * _MIRROR_Q
-    position = _bvh_vector(hips + np.array([0.0, HIPS_HEIGHT, 0.0]))
+    grounded = pose is not None and pose.contacts is not None  # hips already carry their height (§4d)
+    position = _bvh_vector(hips if grounded else hips + np.array([0.0, HIPS_HEIGHT, 0.0]))
     return np.concatenate((position, euler_zxy(rot).reshape(-1))) + 0.0  # + 0.0: no "-0.000000"
 
 

@@ -27,6 +27,8 @@ Per frame, with the landmarks in Unity axes (MediaPipe world (x, y, z) → (x, �
   Before the first frame with a person the solver has no pose (``None``); after it, always one.
 - **Root**: in place (hips at the origin) unless ``root_motion`` is on; then the hips move by the
   approximate camera-space displacement from :mod:`bridge.humanoid.root` since the first frame seen.
+  With ``grounding`` set the hips are grounded instead (:mod:`bridge.humanoid.grounding`: floor space,
+  planted feet, jumps) and the pose carries the feet's contacts.
 - **Smoothing** (optional): One Euro on the rotations and the hips position (:mod:`.filters`).
 
 Time is the frames' ``t`` (seconds): a ``t`` that goes backwards (a loop or a seek) resets the state.
@@ -43,10 +45,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ..frame import PoseFrame
+from ..pose.roots import root_position
 from ..skeleton import INDEX
 from ..transforms import Transform
 from . import quat
 from .filters import RotationFilter, RotationSmoothing
+from .grounding import Grounding, GroundingOptions
 from .limits import clamp
 from .model import (
     BONE_INDEX,
@@ -80,12 +84,14 @@ class HumanoidPose:
     """A solved pose: ``hips`` (3,) position in meters, ``rotations`` (N, 4) as (x, y, z, w), read-only float32.
 
     Rotations are in :data:`BONES` order: Hips relative to the stream's space, the others relative to
-    their parents (see :mod:`bridge.humanoid.model`). Raises ``ValueError`` for wrong shapes or
-    non-finite values.
+    their parents (see :mod:`bridge.humanoid.model`). ``contacts``: whether the (left, right) foot is on
+    the ground, for grounded poses (:mod:`bridge.humanoid.grounding`); ``None`` otherwise. Raises
+    ``ValueError`` for wrong shapes or non-finite values.
     """
 
     hips: F32
     rotations: F32
+    contacts: tuple[bool, bool] | None = None
 
     def __post_init__(self) -> None:
         hips = np.array(self.hips, dtype=np.float32).reshape(-1)
@@ -98,6 +104,10 @@ class HumanoidPose:
         rot.flags.writeable = False
         object.__setattr__(self, "hips", hips)
         object.__setattr__(self, "rotations", rot)
+        if self.contacts is not None:
+            if len(self.contacts) != 2:
+                raise ValueError(f"contacts must be (left, right), got {self.contacts!r}")
+            object.__setattr__(self, "contacts", (bool(self.contacts[0]), bool(self.contacts[1])))
 
     def values(self) -> F32:
         """The flat float32 array the wire carries: hips x, y, z, then x, y, z, w per bone."""
@@ -119,7 +129,11 @@ class HumanoidPose:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, HumanoidPose):
             return NotImplemented
-        return bool(np.array_equal(self.hips, other.hips) and np.array_equal(self.rotations, other.rotations))
+        return bool(
+            np.array_equal(self.hips, other.hips)
+            and np.array_equal(self.rotations, other.rotations)
+            and self.contacts == other.contacts
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -135,6 +149,8 @@ class SolverOptions:
     - ``smoothing``: One Euro parameters for the rotations and hips position, or ``None`` (default: off).
     - ``root_motion``: move the hips with the approximate root motion from image landmarks (default: in place).
     - ``fov_y_deg``: the camera's assumed vertical field of view, for root motion.
+    - ``grounding``: ground the hips (floor space, planted feet, contacts; :mod:`.grounding`) with these
+      settings, or ``None`` (default). Takes precedence over ``root_motion``.
     """
 
     min_visibility: float = 0.5
@@ -144,6 +160,7 @@ class SolverOptions:
     smoothing: RotationSmoothing | None = None
     root_motion: bool = False
     fov_y_deg: float = DEFAULT_FOV_Y_DEG
+    grounding: GroundingOptions | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_visibility <= 1.0:
@@ -227,6 +244,7 @@ class HumanoidSolver:
         self.options = options or SolverOptions()
         self.aspect = aspect
         self._filter = RotationFilter(self.options.smoothing) if self.options.smoothing else None
+        self._grounding = Grounding(self.options.grounding) if self.options.grounding else None
         self.seen: frozenset[str] = frozenset()
         self.clamped: frozenset[str] = frozenset()
         self._limbs = tuple(self._make_limbs())
@@ -242,6 +260,8 @@ class HumanoidSolver:
         self._s = _State()
         if self._filter is not None:
             self._filter.reset()
+        if self._grounding is not None:
+            self._grounding.reset()
         self._people = {}
 
     # ------------------------------------------------------------------ frame transform
@@ -373,8 +393,28 @@ class HumanoidSolver:
 
         if self._filter is not None:
             local, hips_pos = self._filter(local, hips_pos, t)
+        contacts = None
+        if self._grounding is not None:
+            hips_pos, local, contacts = self._ground(local, world, image, hips is not None, ok, t)
         self.seen, self.clamped = frozenset(seen), frozenset(clamped)
-        return HumanoidPose(hips_pos.astype(np.float32), local.astype(np.float32))
+        return HumanoidPose(hips_pos.astype(np.float32), local.astype(np.float32), contacts)
+
+    def _ground(
+        self, local: Array, world: npt.ArrayLike | None, image: npt.ArrayLike | None, torso: bool,
+        ok: npt.NDArray[np.bool_], t: float,
+    ) -> tuple[Array, Array, tuple[bool, bool]]:  # fmt: skip
+        """Grounded hips, rotations (planted legs pinned) and contacts (the estimate needs the torso, both blocks)."""
+        assert self._grounding is not None
+        cam = None
+        if world is not None and image is not None and torso:
+            aspect = self.aspect or 1.0
+            fov_x = math.degrees(2 * math.atan(math.tan(math.radians(self.options.fov_y_deg) / 2) * aspect))
+            width = int(round(1000 * aspect))
+            root = root_position(np.asarray(image), np.asarray(world), width, 1000, min(fov_x, 179.0))
+            if root is not None:
+                cam = np.array([root[0], -root[1], root[2]])  # MediaPipe → Unity axes
+        visible = (bool(ok[list(_FEET["left"])].all()), bool(ok[list(_FEET["right"])].all()))
+        return self._grounding(local, cam, t, visible)
 
     def _held(self, i: int, t: float) -> Array:
         last = self._s.seen[i]
@@ -506,6 +546,7 @@ class HumanoidSolver:
 
 _PARENT_OF: Final = PARENT
 _TORSO: Final = tuple(INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+_FEET: Final = {s: tuple(INDEX[f"{s}_{n}"] for n in ("ankle", "heel", "foot_index")) for s in ("left", "right")}
 
 
 def transform_for(options: SolverOptions, *, aspect: float | None = None) -> Transform:

@@ -24,7 +24,10 @@ All numbers are OSC float32 and ints int32 (receivers such as EVMC4U check the t
   avatar face +z, towards the receiver's camera (VRM models face +z in Unity). ``stream`` keeps the
   stream's camera space (the person facing the camera faces −z), exactly as the WebSocket ``humanoid``.
 - Root motion (``serve --root-motion``) goes into the Root position (turned like the Hips); the Root
-  rotation is the identity. Without root motion the root stays at the origin.
+  rotation is the identity. Without root motion the root stays at the origin. A grounded pose
+  (``serve --grounded``, protocol/SPEC.md §4d: the hips in floor space, their height above the floor)
+  puts the root on the floor below the rest-pose hips: Root = hips − (0, 0.89, 0), so the standard
+  skeleton's feet stand on the receiver's y = 0 while a foot is down, and the root rises in a jump.
 - ``mirror`` swaps left and right (a mirror image): bone names Left↔Right, rotations (x, −y, −z, w),
   root x negated.
 
@@ -233,6 +236,8 @@ def vmc_pose(pose: HumanoidPose, preset: str = "vseeface", *, mirror: bool = Fal
     facing = PRESETS[preset].facing
     rot = pose.rotations.astype(np.float64)
     root = pose.hips.astype(np.float64)
+    if pose.contacts is not None:  # grounded: the hips' height above the floor; the Hips bone adds 0.89 itself
+        root = root - np.array([0.0, HIPS_HEIGHT, 0.0])
     names = list(BONES)
     if mirror:
         rot = rot * np.array([1.0, -1.0, -1.0, 1.0])

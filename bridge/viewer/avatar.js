@@ -6,6 +6,10 @@
 // rotation is relative to the camera's space, every other rotation to its parent. The standard skeleton below is
 // bridge/humanoid/model.py's REST_JOINTS and REST_TIPS (the browser test checks this forward kinematics against
 // the Python one). The viewer's axes are Unity's with z flipped: (X, Y, Z) = (x, y, -z).
+//
+// A grounded stream (hello.root_motion "grounded", serve --grounded, SPEC §4d) gives the hips in floor space: their
+// y is the height above the floor, so the figure stands on the viewer's floor as it is (a jump leaves it), and each
+// foot on the ground (frame.contacts) gets a mark on the floor under it.
 "use strict";
 
 (function () {
@@ -90,9 +94,12 @@
   }
 
   // The avatar for a stream whose hello lists `bones` (hello.humanoid_bones).
-  function create(bones) {
+  function create(bones, rootMotion) {
     const A = {
       bones: bones.slice(),
+      grounded: rootMotion === "grounded",
+      contacts: null, // [left, right] on the ground (grounded streams)
+      marks: 0, // contact marks drawn in the last draw
       offset: [1.2, 0, 0], // view space: beside the skeleton
       world: {}, // bone -> world rotation (Unity axes)
       unityJoints: {}, // bone -> joint position (Unity axes, hips displacement included, no offset)
@@ -101,8 +108,9 @@
     };
 
     // Forward kinematics of one frame's humanoid ([[hx, hy, hz], [x, y, z, w] per bone]).
-    A.update = function (humanoid) {
+    A.update = function (humanoid, contacts) {
       if (!Array.isArray(humanoid) || humanoid.length !== A.bones.length + 1) return false;
+      A.contacts = Array.isArray(contacts) && contacts.length === 2 ? contacts.map(Boolean) : null;
       const local = {};
       A.bones.forEach((b, i) => (local[b] = unit(humanoid[i + 1])));
       const world = {};
@@ -129,8 +137,36 @@
     // and projection: {ctx, cam, project(cam, p), near}.
     A.draw = function (v, floorY, detected) {
       if (!A.posed) return;
-      // standing on the viewer's floor (the hips 0.89 m above the soles, as in the standard skeleton)
-      const toView = (p) => [p[0] + A.offset[0], p[1] + floorY + HIPS_HEIGHT, -p[2] + A.offset[2]];
+      // standing on the viewer's floor: the hips 0.89 m above the soles (the standard skeleton), or, grounded, at the
+      // height above the floor that the stream gives
+      const lift = A.grounded ? 0 : HIPS_HEIGHT;
+      const toView = (p) => [p[0] + A.offset[0], p[1] + floorY + lift, -p[2] + A.offset[2]];
+      const ctx = v.ctx;
+      // planted feet: a mark on the floor under the foot (drawn first: the foot covers it)
+      A.marks = 0;
+      if (A.grounded && A.contacts) {
+        ["LeftFoot", "RightFoot"].forEach((foot, i) => {
+          if (!A.contacts[i] || !A.unityJoints[foot]) return;
+          const c = A.unityJoints[foot];
+          const fwd = rotate(A.world[foot], [0, 0, 1]);
+          const f = norm([fwd[0], 0, fwd[2]]);
+          const r = [f[2], 0, -f[0]];
+          const pts = [[-0.06, -0.07], [0.06, -0.07], [0.06, 0.2], [-0.06, 0.2]].map(([a, b]) => {
+            const p = toView([c[0] + r[0] * a + f[0] * b, 0, c[2] + r[2] * a + f[2] * b]);
+            p[1] = floorY;
+            return p;
+          });
+          if (pts.some((p) => dot(sub(p, v.cam.eye), v.cam.f) <= v.near)) return;
+          const s = pts.map((p) => v.project(v.cam, p));
+          ctx.fillStyle = "rgba(90, 220, 120, 0.55)";
+          ctx.beginPath();
+          ctx.moveTo(s[0].x, s[0].y);
+          for (let k = 1; k < 4; k++) ctx.lineTo(s[k].x, s[k].y);
+          ctx.closePath();
+          ctx.fill();
+          A.marks += 1;
+        });
+      }
       const faces = [];
       for (const b of Object.keys(SHAPE)) {
         const [end, [w, d]] = SHAPE[b];
@@ -163,7 +199,6 @@
         }
       }
       faces.sort((a, b) => b.depth - a.depth);
-      const ctx = v.ctx;
       ctx.lineWidth = 0.6;
       for (const face of faces) {
         if (face.p.some((p) => dot(sub(p, v.cam.eye), v.cam.f) <= v.near)) continue;

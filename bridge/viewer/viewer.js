@@ -190,7 +190,7 @@
     sel.value = S.coords;
     $("angles").hidden = !(m.angles && m.angles.length);
     const bones = m.humanoid_bones || [];
-    S.avatar = bones.length && window.PoseAvatar ? window.PoseAvatar.create(bones) : null;
+    S.avatar = bones.length && window.PoseAvatar ? window.PoseAvatar.create(bones, m.root_motion) : null;
     $("avatar-toggle").hidden = !S.avatar;
     if (S.avatar) resetView();
     $("angle-rows").textContent = "";
@@ -212,7 +212,7 @@
     if (pose) S.pose = pose;
     S.people = peoplePoints(m);
     if (m.angles) renderAngles(m.angles);
-    if (S.avatar && m.humanoid) S.avatar.update(m.humanoid);
+    if (S.avatar && m.humanoid) S.avatar.update(m.humanoid, m.contacts);
     if (S.hello && S.hello.source.replay && !seeking) {
       $("seek").value = String(m.seq);
       $("position").textContent = positionText(m.seq);

@@ -66,6 +66,18 @@ public sealed class AvatarDriver : MonoBehaviour
              "feet from sinking.")]
     [SerializeField] bool _feetOnGround = true;
 
+    [Header("Grounded (serve --grounded)")]
+    [Tooltip("Use the server's grounded root (pose-bridge serve --avatar --grounded): the character walks over the " +
+             "floor below with planted feet that do not slide, and leaves it in a jump. Needs a grounded stream; " +
+             "otherwise Root Motion applies.")]
+    [SerializeField] bool _grounded = true;
+
+    [Tooltip("The floor the character stands on: its height (world y) is the floor's. Empty: Floor Height.")]
+    [SerializeField] Transform _floor;
+
+    [Tooltip("The floor's height (world y) when no Floor transform is set.")]
+    [SerializeField] float _floorHeight;
+
     [Header("Body parts (off: left to the Animator)")]
     [Tooltip("Hips (rotation and position), spine and chest.")]
     [SerializeField] bool _torso = true;
@@ -80,6 +92,9 @@ public sealed class AvatarDriver : MonoBehaviour
     readonly List<float> _restFeet = new List<float>();
     readonly List<float> _posedFeet = new List<float>();
     readonly List<HumanoidBone> _feet = new List<HumanoidBone>();
+    readonly List<bool> _plantedFeet = new List<bool>();
+    bool[] _contacts; // the followed person's (left, right) contacts as the rig shows them (grounded streams)
+    bool _groundedPose; // the pose applied is grounded (a grounded stream, and Grounded on)
     readonly RetargetOptions _options = new RetargetOptions();
     SharedPoseClient _ownClient; // when there is no connection to share
     PoseFeed _feed; // this component's newest frame, from the shared connection or its own
@@ -111,6 +126,19 @@ public sealed class AvatarDriver : MonoBehaviour
 
     /// <summary>Move the character with the stream's root motion (the server needs --root-motion).</summary>
     public bool RootMotion { get { return _rootMotion; } set { _rootMotion = value; } }
+
+    /// <summary>Use the grounded root of a <c>serve --grounded</c> stream (see the Inspector's Grounded).</summary>
+    public bool Grounded { get { return _grounded; } set { _grounded = value; } }
+
+    /// <summary>The floor's world height: the Floor transform's y, else Floor Height.</summary>
+    public float FloorHeight
+    {
+        get { return _floor != null ? _floor.position.y : _floorHeight; }
+        set { _floorHeight = value; }
+    }
+
+    /// <summary>The followed person's (left, right) foot contacts, as the rig shows them; null unless grounded.</summary>
+    public bool[] Contacts { get { return _contacts; } }
 
     /// <summary>Catch-up rate in 1/s; 0 applies every frame as it comes.</summary>
     public float Smoothing { get { return _smoothing; } set { _smoothing = Mathf.Max(0f, value); } }
@@ -236,6 +264,9 @@ public sealed class AvatarDriver : MonoBehaviour
             }
             if (pose != null)
             {
+                _groundedPose = _grounded && client.Hello != null && client.Hello.Grounded;
+                _contacts = _groundedPose ? GroundedPlacement.Contacts(frame, _personId, _mirror) : null;
+                _options.Grounded = _groundedPose;
                 _options.Mirror = _mirror;
                 _options.RootMotion = _rootMotion;
                 _options.HeightScale = _heightScale;
@@ -261,6 +292,11 @@ public sealed class AvatarDriver : MonoBehaviour
         Transform root = _animator.transform;
         Transform hips = _bones[(int)HumanoidBone.Hips];
         NVector3 p = _rig.AppliedHipsPosition;
+        if (_groundedPose)
+        {
+            PlaceGroundedHips(root, hips, p);
+            return;
+        }
         hips.position = root.TransformPoint(new Vector3(p.X, p.Y, p.Z) + _placeOffset);
         if (!_feetOnGround || _feet.Count == 0)
             return;
@@ -269,6 +305,30 @@ public sealed class AvatarDriver : MonoBehaviour
             _posedFeet.Add(root.InverseTransformPoint(_bones[(int)foot].position).y);
         float lift = HumanoidRetargeter.GroundOffset(_restFeet, _posedFeet, _rootMotion);
         hips.position = root.TransformPoint(new Vector3(p.X, p.Y + lift, p.Z) + _placeOffset);
+    }
+
+    /// <summary>
+    /// Grounded: the hips at the stream's height above the scene's floor (scaled to the rig), then moved so that the
+    /// rig's lowest planted foot stands on the floor at its rest height; with no foot planted (a jump) they stay.
+    /// </summary>
+    void PlaceGroundedHips(Transform root, Transform hips, NVector3 p)
+    {
+        float floor = FloorHeight;
+        Vector3 at = root.TransformPoint(new Vector3(p.X, p.Y, p.Z) + _placeOffset);
+        at.y += floor - root.position.y; // root space has the floor at y = 0: put it at the scene's floor
+        hips.position = at;
+        if (_feet.Count == 0 || _contacts == null)
+            return;
+        _posedFeet.Clear();
+        _plantedFeet.Clear();
+        foreach (HumanoidBone foot in _feet)
+        {
+            _posedFeet.Add(_bones[(int)foot].position.y - floor);
+            bool left = foot == HumanoidBone.LeftFoot || foot == HumanoidBone.LeftToes;
+            _plantedFeet.Add(left ? _contacts[0] : _contacts[1]);
+        }
+        at.y += GroundedPlacement.FootLift(_restFeet, _posedFeet, _plantedFeet);
+        hips.position = at;
     }
 
     /// <summary>

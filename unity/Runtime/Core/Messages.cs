@@ -74,6 +74,14 @@ namespace PoseBridge
         public string[] HumanoidBones = new string[0];
         /// <summary>How many people the server tracks; above 1, frames carry <see cref="FrameMessage.People"/>.</summary>
         public long MaxPeople = 1;
+        /// <summary>
+        /// What the humanoid hips position means (protocol/SPEC.md §4d): "in-place" (the default, not sent), "raw"
+        /// (approximate root motion since the first frame) or "grounded" (floor space: the hips' height above the
+        /// floor at y = 0; frames carry <see cref="FrameMessage.Contacts"/>).
+        /// </summary>
+        public string RootMotion = "in-place";
+        /// <summary>The stream is grounded (<see cref="RootMotion"/> is "grounded").</summary>
+        public bool Grounded { get { return RootMotion == "grounded"; } }
     }
 
     /// <summary>
@@ -97,6 +105,11 @@ namespace PoseBridge
         /// <see cref="HelloMessage.HumanoidBones"/>; null when the frame carries none. See <see cref="HumanoidPose"/>.
         /// </summary>
         public float[] Humanoid;
+        /// <summary>
+        /// Whether the left and right foot are on the ground (protocol/SPEC.md §4d): two entries, with the
+        /// <see cref="Humanoid"/> of a grounded stream; null otherwise.
+        /// </summary>
+        public bool[] Contacts;
         /// <summary>
         /// Every tracked person, ordered by id (protocol/SPEC.md, <c>people</c>), when the server tracks several
         /// people (<see cref="HelloMessage.MaxPeople"/> above 1); null otherwise. <see cref="Image"/>,
@@ -129,6 +142,8 @@ namespace PoseBridge
         public double[] Root;
         public Dictionary<string, double?> Angles;
         public float[] Humanoid;
+        /// <summary>The person's foot contacts (left, right) in a grounded stream; null otherwise.</summary>
+        public bool[] Contacts;
     }
 
     /// <summary>The stream is over (<c>eof</c> or <c>shutdown</c>).</summary>

@@ -329,6 +329,18 @@ namespace PoseBridge
             return result;
         }
 
+        /// <summary>contacts (SPEC §4d): [left, right] booleans beside a humanoid; null when absent.</summary>
+        static bool[] Contacts(Dictionary<string, object> obj, string where)
+        {
+            object value;
+            if (!obj.TryGetValue("contacts", out value) || value == null)
+                return null;
+            var list = value as List<object>;
+            if (list == null || list.Count != 2 || !(list[0] is bool) || !(list[1] is bool))
+                throw BadValue(where + ": field 'contacts' must be [left, right] booleans");
+            return new[] { (bool)list[0], (bool)list[1] };
+        }
+
         static string[] StrList(Dictionary<string, object> obj, string where, string key)
         {
             var list = (List<object>)Get(obj, where, key, Kind.List, false);
@@ -400,6 +412,8 @@ namespace PoseBridge
                 if (hello.MaxPeople < 1)
                     throw BadValue("hello: field 'max_people' must be >= 1, got " + hello.MaxPeople);
             }
+            if (obj.ContainsKey("root_motion"))
+                hello.RootMotion = (string)Get(obj, w, "root_motion", Kind.String, false);
             return hello;
         }
 
@@ -458,6 +472,7 @@ namespace PoseBridge
                 person.World = Block(item, wp, "world");
                 person.Angles = Angles(item, wp);
                 person.Humanoid = Humanoid(item, wp);
+                person.Contacts = person.Humanoid == null ? null : Contacts(item, wp);
                 if (people.Count > 0 && person.Id <= people[people.Count - 1].Id)
                     throw BadValue(where + ": 'people' must be ordered by id, each id once");
                 people.Add(person);
@@ -477,6 +492,7 @@ namespace PoseBridge
             frame.World = Block(obj, w, "world");
             frame.Angles = angles;
             frame.Humanoid = Humanoid(obj, w);
+            frame.Contacts = frame.Humanoid == null ? null : Contacts(obj, w);
             frame.People = People(obj, w);
             frame.SentNs = Ns(obj, w, "sent_ns");
             return frame;

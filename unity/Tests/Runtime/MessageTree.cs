@@ -63,6 +63,8 @@ namespace PoseBridge.Tests
                     t["humanoid_bones"] = Strings(hello.HumanoidBones);
                 if (hello.MaxPeople != 1)
                     t["max_people"] = hello.MaxPeople;
+                if (hello.RootMotion != "in-place")
+                    t["root_motion"] = hello.RootMotion;
                 return t;
             }
             var frame = message as FrameMessage;
@@ -77,6 +79,8 @@ namespace PoseBridge.Tests
                     t["angles"] = AnglesTree(frame.Angles);
                 if (frame.Humanoid != null)
                     t["humanoid"] = HumanoidTree(frame.Humanoid);
+                if (frame.Contacts != null)
+                    t["contacts"] = new List<object> { frame.Contacts[0], frame.Contacts[1] };
                 if (frame.People != null)
                 {
                     var people = new List<object>();
@@ -91,6 +95,8 @@ namespace PoseBridge.Tests
                             person["angles"] = AnglesTree(p.Angles);
                         if (p.Humanoid != null)
                             person["humanoid"] = HumanoidTree(p.Humanoid);
+                        if (p.Contacts != null)
+                            person["contacts"] = new List<object> { p.Contacts[0], p.Contacts[1] };
                         people.Add(person);
                     }
                     t["people"] = people;

@@ -35,6 +35,11 @@ namespace PoseBridge
         public bool RootMotion;
         /// <summary>Multiplies root motion, on top of the rig's size (its hip height against a 0.89 m person's).</summary>
         public float HeightScale = 1f;
+        /// <summary>
+        /// The stream is grounded (protocol/SPEC.md §4d): its hips y is their height above the floor, placed by
+        /// <see cref="GroundedPlacement.Hips"/> (root space, floor at y = 0) instead of added to the rest position.
+        /// </summary>
+        public bool Grounded;
     }
 
     /// <summary>
@@ -173,7 +178,9 @@ namespace PoseBridge
                 int i = (int)bone;
                 _target[i] = Quaternion.Normalize(p.World(bone) * _correction[i] * _restRotation[i]);
             }
-            HipsPosition = RestHipsPosition + (options.RootMotion ? p.HipsPosition * (SizeRatio * options.HeightScale) : Vector3.Zero);
+            HipsPosition = options.Grounded
+                ? GroundedPlacement.Hips(p.HipsPosition, RestHipsPosition, SizeRatio, options.HeightScale)
+                : RestHipsPosition + (options.RootMotion ? p.HipsPosition * (SizeRatio * options.HeightScale) : Vector3.Zero);
         }
 
         /// <summary>The hips position shown by the last <see cref="Apply"/> (root space; smoothed like the rotations).</summary>
