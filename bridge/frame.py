@@ -65,7 +65,7 @@ class Person:
     - ``root``: the estimated position of this person's hip midpoint in one space shared by
       everyone in the frame: meters, camera at the origin, MediaPipe's axes (x right, y down,
       z away from the camera); ``None`` when it cannot be estimated. An estimate from image
-      position, torso size and the camera's field of view (:func:`bridge.pose.roots.root_position`).
+      position, torso size and the camera's field of view (:func:`bridge.camera.root_position`).
     - ``angles``: this person's joint angles (as :class:`PoseFrame`'s), or ``None``.
     - ``humanoid``: this person's solved humanoid pose (``--avatar``), or ``None``.
     """

@@ -16,7 +16,7 @@ from bridge.humanoid.grounding import GroundingOptions, sole_points
 from bridge.humanoid.model import HIPS_HEIGHT
 from bridge.outputs.vmc import vmc_pose
 from tests.cli_process import ServeProcess
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.osc_receiver import VmcReceiver
 from tests.streaming import client, collect
 
@@ -51,7 +51,7 @@ async def test_serve_grounded_vmc_root_follows_the_websocket_hips() -> None:
         )  # fmt: skip
         try:
             async with client(server.url, P.WireFormat.MSGPACK) as ws:
-                got = await asyncio.wait_for(collect(ws, limit=30), test_timeout(60))
+                got = await asyncio.wait_for(collect(ws, limit=30), scaled_timeout(60))
             await asyncio.sleep(0.3)
         finally:
             await server.kill()

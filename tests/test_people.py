@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
+from bridge.camera import project, root_position
 from bridge.frame import Person, PoseFrame
-from bridge.pose.roots import project, root_position
 from bridge.pose.tracking import PersonTracker, footprint
 from bridge.skeleton import INDEX
 from bridge.sources.demo import pose_at

@@ -11,7 +11,7 @@ import pytest
 from bridge.humanoid import BONES, fk
 from tests import test_viewer
 from tests.browser import Browser
-from tests.media import test_timeout
+from tests.media import scaled_timeout
 from tests.test_viewer import _serve, _stop, needs_chromium
 
 pytestmark = pytest.mark.browser
@@ -24,11 +24,11 @@ async def test_grounded_avatar_stands_on_the_floor_and_marks_planted_feet(browse
     try:
         await browser.open(url)
         await browser.wait_for(
-            "window.poseViewer && poseViewer.avatar && poseViewer.avatar.posed", test_timeout(20), "pose"
+            "window.poseViewer && poseViewer.avatar && poseViewer.avatar.posed", scaled_timeout(20), "pose"
         )
         assert await browser.eval("poseViewer.hello.root_motion") == "grounded"
         assert await browser.eval("poseViewer.avatar.grounded") is True
-        await browser.wait_for("poseViewer.avatar.marks >= 1", test_timeout(10), "a planted foot's mark")
+        await browser.wait_for("poseViewer.avatar.marks >= 1", scaled_timeout(10), "a planted foot's mark")
         for _ in range(3):
             got = await browser.eval(
                 "({h: poseViewer.frame.humanoid, c: poseViewer.frame.contacts, a: poseViewer.avatar.contacts,"
@@ -42,7 +42,7 @@ async def test_grounded_avatar_stands_on_the_floor_and_marks_planted_feet(browse
             # grounded: the hips' y is their height above the floor, the ankles are near it (not 0.89 m below it)
             assert 0.5 < h[0][1] < 1.2
             assert min(got["j"]["LeftFoot"][1], got["j"]["RightFoot"][1]) == pytest.approx(0.07, abs=0.05)
-            await browser.wait_for(f"poseViewer.frame.seq !== {got['seq']}", test_timeout(5), "the next frame")
+            await browser.wait_for(f"poseViewer.frame.seq !== {got['seq']}", scaled_timeout(5), "the next frame")
         out = os.environ.get("POSE_BRIDGE_SCREENSHOTS")
         shots = Path(out) if out else tmp_path
         shots.mkdir(parents=True, exist_ok=True)

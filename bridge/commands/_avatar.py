@@ -6,10 +6,10 @@ import argparse
 import logging
 import math
 
+from ..camera import DEFAULT_FOV as DEFAULT_CAMERA_FOV
 from ..errors import UserError
 from ..humanoid import HumanoidSolver, RotationSmoothing, SolverOptions
 from ..humanoid.grounding import GroundingOptions
-from ..pose.roots import DEFAULT_FOV as DEFAULT_CAMERA_FOV
 from ..protocol import SourceInfo
 
 log = logging.getLogger("bridge.avatar")

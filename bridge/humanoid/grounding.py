@@ -9,7 +9,7 @@ first frame the person was placed — from three things per frame:
    (:mod:`bridge.humanoid.fk`) place each foot's sole points (heel and toe tip,
    :data:`SOLE_POINTS`) relative to the hips — exactly where every consumer that
    applies these rotations to the standard skeleton draws the feet;
-2. a camera-space estimate of the hips (:func:`bridge.pose.roots.root_position`: the translation that
+2. a camera-space estimate of the hips (:func:`bridge.camera.root_position`: the translation that
    best projects the world landmarks onto the image landmarks through a pinhole of the given field of
    view), filtered by a One Euro filter (:class:`RootFilter`);
 3. the floor in camera space: a plane ``y = a + b·x + c·z`` (a camera that looks down, or is rolled, sees

@@ -44,8 +44,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from ..camera import root_position
 from ..frame import PoseFrame
-from ..pose.roots import root_position
 from ..skeleton import INDEX
 from ..transforms import Transform
 from . import quat

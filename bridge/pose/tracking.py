@@ -33,9 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from ..camera import root_position
 from ..frame import Block, Person
 from ..skeleton import INDEX
-from .roots import root_position
 
 _SHOULDERS = (INDEX["left_shoulder"], INDEX["right_shoulder"])
 _HIPS = (INDEX["left_hip"], INDEX["right_hip"])
@@ -161,7 +161,7 @@ class PeopleTracker:
     """From one frame's poses to ``(primary image, primary world, people)``: ids, order, root positions.
 
     ``width``/``height``: the image size in pixels; ``fov``: the camera's horizontal field of
-    view (degrees) for :func:`~bridge.pose.roots.root_position`. The primary person is the
+    view (degrees) for :func:`~bridge.camera.root_position`. The primary person is the
     one with the lowest id in the frame (the one tracked longest), so a client reading only the
     top-level landmarks follows one person instead of jumping between people.
     """

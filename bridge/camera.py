@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from ..frame import Block
+from .frame import Block
 
 DEFAULT_FOV = 60.0
 
