@@ -65,8 +65,8 @@ def model_spec(text: str) -> str:
     raise argparse.ArgumentTypeError(f"expected {', '.join(MODEL_NAMES)} or a .task file, got {text!r}")
 
 
-def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
-    """BlazePose settings; the thresholds' defaults are MediaPipe's."""
+def add_estimator_arguments(parser: argparse.ArgumentParser, *, hands: bool = True) -> None:
+    """BlazePose settings; the thresholds' defaults are MediaPipe's. ``hands``: offer ``--hands`` too."""
     group = parser.add_argument_group("BlazePose (MediaPipe PoseLandmarker) settings")
     group.add_argument(
         "--model",
@@ -123,6 +123,19 @@ def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="P",
         help="tracking confidence threshold, 0-1 (default 0.5)",
     )
+    if hands:
+        group.add_argument(
+            "--hands",
+            action="store_true",
+            help="find each person's hands too: 21 landmarks per hand, left_hand/right_hand in every frame "
+            "(MediaPipe's hand landmarker on crops around the wrists; fetched or built offline on first use)",
+        )
+        group.add_argument(
+            "--hand-model",
+            metavar="PATH.task",
+            default=None,
+            help="a hand landmarker bundle to use with --hands (default: the cached one, 'pose-bridge models')",
+        )
 
 
 def estimator_options(args: argparse.Namespace) -> EstimatorOptions:
@@ -141,4 +154,6 @@ def estimator_options(args: argparse.Namespace) -> EstimatorOptions:
         min_tracking_confidence=args.min_tracking_confidence,
         num_poses=args.max_people,
         camera_fov=args.camera_fov,
+        hands=bool(getattr(args, "hands", False)),
+        hand_model=getattr(args, "hand_model", None),
     )

@@ -117,7 +117,7 @@ def plan(args: argparse.Namespace) -> tuple[list, str]:
 
 def run(args: argparse.Namespace) -> int:
     from ..batch import ExtractReport, ExtractSettings, extract_batch, is_complete, new_run_id, open_client
-    from ..pose.models import resolve_model
+    from ..pose.models import resolve_hand_model, resolve_model
 
     check_scheduler(args.scheduler)
     jobs, fmt = plan(args)
@@ -132,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
     if todo:
         # The model is resolved (downloaded or built when missing) here, once; workers get the file's path.
         options = dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
+        if options.hands:  # issue 10: likewise the hand model
+            options = dataclasses.replace(options, hand_model=str(resolve_hand_model(options.hand_model).absolute()))
         settings = ExtractSettings(
             run_id=new_run_id(),
             fmt=fmt,

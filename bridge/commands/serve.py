@@ -24,7 +24,7 @@ from ..player import FrameSink, Player, Transform
 from ..protocol import Hello
 from ..recorder import Recorder, check_target
 from ..server import MAX_CLIENTS, TOKEN_ENV, PoseServer, normalize_origin, resolve_token
-from ..skeleton import HUMANOID_BONES
+from ..skeleton import HAND_BONES, HAND_LANDMARK_NAMES, HUMANOID_BONES
 from ..sources.base import Source
 from ..sources.demo import DemoSource
 from ..sources.recording import RecordingSource  # recordings (issue 4)
@@ -212,11 +212,18 @@ def hello_for(args: argparse.Namespace, source: Source) -> Hello:
         if source.info.kind in ("video", "webcam")
         else 1
     )
+    hands = (  # issue 10
+        source.hands
+        if isinstance(source, RecordingSource)
+        else bool(getattr(args, "hands", False)) and source.info.kind in ("video", "webcam")
+    )
     return Hello(
         source=source.info,
         angles=ANGLE_NAMES if args.angles else recorded,
         humanoid_bones=bones,
         max_people=people,
+        hand_landmarks=HAND_LANDMARK_NAMES if hands else (),
+        hand_bones=HAND_BONES if hands else (),
     )
 
 
