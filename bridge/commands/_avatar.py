@@ -37,8 +37,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def solver_from_args(args: argparse.Namespace, source: SourceInfo) -> HumanoidSolver | None:
-    """The solver asked for with ``--avatar`` (``None`` without it). Raises :class:`UserError` for bad options."""
+def solver_from_args(args: argparse.Namespace, source: SourceInfo, *, hands: bool = False) -> HumanoidSolver | None:
+    """The solver asked for with ``--avatar`` (``None`` without it). Raises :class:`UserError` for bad options.
+
+    ``hands``: the frames carry hands (issue 10): the solver adds the 30 finger bones.
+    """
     if not getattr(args, "avatar", False):
         for flag in ("avatar_smooth", "root_motion"):
             if getattr(args, flag, False):
@@ -53,6 +56,7 @@ def solver_from_args(args: argparse.Namespace, source: SourceInfo) -> HumanoidSo
             smoothing=RotationSmoothing() if args.avatar_smooth else None,
             root_motion=args.root_motion,
             fov_y_deg=fov_y,
+            fingers=bool(hands),
         )
     except ValueError as exc:
         raise UserError(f"--camera-fov: {exc}") from None

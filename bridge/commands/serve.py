@@ -24,7 +24,7 @@ from ..player import FrameSink, Player, Transform
 from ..protocol import Hello
 from ..recorder import Recorder, check_target
 from ..server import MAX_CLIENTS, TOKEN_ENV, PoseServer, normalize_origin, resolve_token
-from ..skeleton import HAND_BONES, HAND_LANDMARK_NAMES, HUMANOID_BONES
+from ..skeleton import FINGER_BONES, HAND_BONES, HAND_LANDMARK_NAMES, HUMANOID_BONES
 from ..sources.base import Source
 from ..sources.demo import DemoSource
 from ..sources.recording import RecordingSource  # recordings (issue 4)
@@ -151,7 +151,11 @@ def open_source(args: argparse.Namespace) -> Source:
 def build_transforms(args: argparse.Namespace, source: Source | None = None) -> list[Transform]:
     """Frame transforms applied before publishing, in order (smoothing, then angles, then the avatar)."""
     transforms: list[Transform] = smoothing.transforms_from_args(args)
-    solver = _avatar.solver_from_args(args, source.info) if source is not None else None  # issue 17
+    solver = (  # issue 17; issue 10: with hands, the fingers too
+        _avatar.solver_from_args(args, source.info, hands=bool(hello_for(args, source).hand_landmarks))
+        if source is not None
+        else None
+    )
     return transforms if solver is None else [*transforms, solver]
 
 
@@ -217,6 +221,8 @@ def hello_for(args: argparse.Namespace, source: Source) -> Hello:
         if isinstance(source, RecordingSource)
         else bool(getattr(args, "hands", False)) and source.info.kind in ("video", "webcam")
     )
+    if bones and hands:  # issue 10: the finger bones follow the body's
+        bones = (*bones, *FINGER_BONES)
     return Hello(
         source=source.info,
         angles=ANGLE_NAMES if args.angles else recorded,
