@@ -47,7 +47,7 @@ from bridge import protocol as p  # noqa: E402
 from bridge.errors import RemoteProtocolError  # noqa: E402
 from bridge.frame import Hand, Person, PoseFrame  # noqa: E402
 from bridge.humanoid import HumanoidPose  # noqa: E402
-from bridge.skeleton import HUMANOID_BONES  # noqa: E402
+from bridge.skeleton import FINGER_BONES, HUMANOID_BONES  # noqa: E402
 
 OUT = ROOT / "protocol" / "vectors" / "v1.json"
 SERVER = "0.1.0"  # pinned so the vectors do not change with every release
@@ -278,6 +278,14 @@ def build() -> list[dict[str, Any]]:
         p.Hello.with_hands(p.SourceInfo("webcam", "0", fps=30.0), server=SERVER),
         "served with --hands: the 21 hand landmark names and the 21 hand bones (index pairs into hand_landmarks); "
         "frames carry left_hand and right_hand",
+    )
+    b.canonical(
+        "hello/humanoid-fingers",
+        "server",
+        p.Hello.with_hands(
+            p.SourceInfo("webcam", "0", fps=30.0), server=SERVER, humanoid_bones=(*HUMANOID_BONES, *FINGER_BONES)
+        ),
+        "served with --avatar --hands: the 30 finger bones follow the 21 body bones in humanoid_bones",
     )
 
     # ---- frame
