@@ -162,8 +162,9 @@ def writer_for(
     coords: str | None = None,
     angles: Sequence[str] = (),
     max_people: int = 1,
+    hands: bool = False,
 ) -> RecordingWriter:
-    """A writer for ``out`` with the source's metadata (JSONL header: fps, source, max_people).
+    """A writer for ``out`` with the source's metadata (JSONL header: fps, source, max_people; ``hands``).
 
     ``coords``: ``world``/``image`` (one set), ``both``, or ``None`` — world
     for txt, both for JSONL/CSV.
@@ -179,7 +180,9 @@ def writer_for(
         "height": info.height,
         "frames": info.frames,
     }
-    return open_writer(out, kind, coords=sets, fps=info.fps, source=source, angles=angles, max_people=max_people)
+    return open_writer(
+        out, kind, coords=sets, fps=info.fps, source=source, angles=angles, max_people=max_people, hands=hands
+    )
 
 
 def extract_to_file(
@@ -229,7 +232,10 @@ async def _extract(
     async with extract_frames(video, options, transforms) as extraction:
         await extraction.prepare()
         info = extraction.info
-        writer = writer_for(out, info, fmt, coords, angles, max_people=options.num_poses if options else 1)
+        writer = writer_for(
+            out, info, fmt, coords, angles, max_people=options.num_poses if options else 1,
+            hands=bool(options and options.hands),
+        )  # fmt: skip
         bar = None
         if progress:
             from tqdm import tqdm

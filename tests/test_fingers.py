@@ -165,3 +165,47 @@ def test_serve_announces_finger_bones_with_avatar_and_hands(short_video: Path) -
             assert [s.options.fingers for s in solvers] == ([hands] if "--avatar" in flags else [])
         finally:
             asyncio.run(source.aclose())
+
+
+def test_vmc_and_bvh_carry_the_finger_bones(tmp_path: Path) -> None:
+    """A pose with fingers: VMC sends 51 bones (fingers named as HumanBodyBones), BVH has 30 more joints."""
+    import bvhio
+
+    from bridge.formats.bvh import FINGER_JOINT_NAMES, BvhWriter, bvh_channels, euler_zxy
+    from bridge.outputs.vmc import vmc_pose
+
+    rng = np.random.default_rng(5)
+    rotations = np.tile(quat.IDENTITY, (len(BONES) + 30, 1))
+    rotations[len(BONES) : len(BONES) + 15] = random_fingers(rng, "left")
+    rotations[len(BONES) + 15 :] = random_fingers(rng, "right")
+    rotations[len(BONES) + 4] = F.from_components("LeftIndexIntermediate", 0.0, 0.0, -50.0)
+    from bridge.humanoid import HumanoidPose
+
+    pose = HumanoidPose(np.zeros(3), rotations)
+    bones = vmc_pose(pose, "stream")
+    assert [b.name for b in bones[1:]] == [*BONES, *FINGER_BONES]
+    np.testing.assert_allclose(bones[-1].rotation, rotations[-1], atol=1e-6)
+    np.testing.assert_allclose(bones[-1].position, F.REST_LOCAL["RightLittleDistal"], atol=1e-9)
+    mirrored = vmc_pose(pose, "stream", mirror=True)
+    assert mirrored[len(BONES) + 1].name == "RightThumbProximal"
+    # BVH: the hierarchy with fingers, 3 + 3 * 51 channels; the rotation of a finger joint reads back
+    path = tmp_path / "fingers.bvh"
+    writer = BvhWriter(path, fps=30.0, fingers=True)
+    writer.write(PoseFrame(0, 0.0, 0, humanoid=pose))
+    writer.close()
+    channels = bvh_channels(pose, fingers=True)
+    assert channels.shape == (3 + 3 * (len(BONES) + 30),)
+    assert len(bvh_channels(pose)) == 3 + 3 * len(BONES)  # a writer without fingers leaves them out
+    root = bvhio.readAsHierarchy(str(path))
+    names = [joint.Name for joint, _, _ in root.layout()]
+    assert all(name in names for name in FINGER_JOINT_NAMES.values())
+    assert names.index("LeftHandThumb1") > names.index("LeftHand")
+    from bridge.formats.bvh import ORDER_WITH_FINGERS
+
+    bone = len(BONES) + 4  # LeftIndexIntermediate
+    q = rotations[bone] * np.array([1.0, -1.0, -1.0, 1.0])  # mirrored to BVH axes
+    k = ORDER_WITH_FINGERS.index(bone)
+    values = np.array(path.read_text().splitlines()[-1].split(), dtype=float)
+    assert names[k] == "LeftHandIndex2"  # the motion values follow the hierarchy
+    np.testing.assert_allclose(values[3 + 3 * k : 6 + 3 * k], euler_zxy(q[None, :])[0], atol=1e-5)
+    assert abs(values[3 + 3 * k]) + abs(values[4 + 3 * k]) + abs(values[5 + 3 * k]) > 1.0  # a bent finger

@@ -273,9 +273,9 @@ class ExtractSettings:
         if self.angles:
             out.append(with_angles)
         if self.fmt == "bvh":  # a BVH file holds the humanoid pose: solve it for every frame (issue 13)
-            from ..humanoid import HumanoidSolver
+            from ..humanoid import HumanoidSolver, SolverOptions
 
-            out.append(HumanoidSolver())
+            out.append(HumanoidSolver(SolverOptions(fingers=self.options.hands)))  # --hands: the fingers too
         return out
 
 

@@ -172,8 +172,13 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
             Recorder(
                 args.record,
                 lambda: writer_for(
-                    args.record, source.info, coords=args.coords, angles=hello.angles, max_people=hello.max_people
-                ),
+                    args.record,
+                    source.info,
+                    coords=args.coords,
+                    angles=hello.angles,
+                    max_people=hello.max_people,
+                    hands=bool(hello.hand_landmarks),
+                ),  # fmt: skip
                 overwrite=args.overwrite,
             )
         )

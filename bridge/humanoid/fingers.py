@@ -87,6 +87,28 @@ FRAMES: Final[dict[tuple[str, str], tuple[Array, Array]]] = {
 }
 
 
+def _rest_local() -> tuple[dict[str, tuple[float, float, float]], dict[str, tuple[float, float, float]]]:
+    local: dict[str, tuple[float, float, float]] = {}
+    tips: dict[str, tuple[float, float, float]] = {}
+    for side in SIDES:
+        mirror = np.array([-1.0 if side == "right" else 1.0, 1.0, 1.0])
+        for finger, chain in FINGERS.items():
+            d, _ = FRAMES[(side, finger)]
+            base = "thumb_cmc" if finger == "Thumb" else HAND_LANDMARK_NAMES[chain[0]]
+            lengths = _LENGTHS[finger]
+            offsets = [np.asarray(REST_HAND[base]) * mirror, d * lengths[0], d * lengths[1]]
+            for seg, offset in zip(SEGMENTS, offsets, strict=True):
+                local[f"{side.capitalize()}{finger}{seg}"] = (float(offset[0]), float(offset[1]), float(offset[2]))
+            tip = d * lengths[2]
+            tips[f"{side.capitalize()}{finger}Distal"] = (float(tip[0]), float(tip[1]), float(tip[2]))
+    return local, tips
+
+
+#: Rest position of each finger bone's joint relative to its parent's joint (a Proximal's: from the Hand joint),
+#: meters, Unity axes, and where each Distal bone ends (from its joint): for VMC and BVH skeletons.
+REST_LOCAL, REST_TIPS = _rest_local()
+
+
 def rest_hand_block(side: str) -> Array:
     """The (21, 3) rest hand of ``side`` in Unity axes, meters from the wrist (what :func:`hand_landmarks` poses)."""
     return hand_landmarks(side, np.tile(quat.IDENTITY, (15, 1)), quat.IDENTITY)
@@ -297,6 +319,8 @@ __all__ = [
     "FRAMES",
     "LIMITS",
     "REST_HAND",
+    "REST_LOCAL",
+    "REST_TIPS",
     "FingerSolver",
     "clamp",
     "components",
