@@ -30,6 +30,11 @@ not its own is reset (at most every :data:`RESET_INTERVAL_MS`: recreating a land
 **Never stale**: a hand is reported only when the hand model finds it in *this* frame (its
 presence score above ``min_presence``); otherwise that side is ``None``.
 
+**No hand visible** (VIDEO mode): a slot whose crop held no hand is searched again only every
+:data:`RETRY_MS` (about every third frame at 30 fps) rather than every frame, since each search runs
+the palm detector; until then that side is ``None``. A hand coming into view is thus picked up within
+about 0.1 s, and a person whose hands are hidden costs a third of the palm detector's time.
+
 **Coordinates**: image landmarks are mapped from the crop back to the whole image (x, y
 normalized by the image's width and height; z, MediaPipe's depth relative to the hand's wrist,
 scaled like x). World landmarks: MediaPipe gives them in meters around the hand's own centre,
@@ -67,6 +72,8 @@ _SHOULDERS = (11, 12)
 SIDES = ("left", "right")
 #: Shortest time between two resets of one slot's tracker, in VIDEO-mode milliseconds.
 RESET_INTERVAL_MS = 500
+#: After a crop held no hand, the time before that slot is searched again (VIDEO mode), milliseconds.
+RETRY_MS = 90
 
 Hands = tuple[Hand | None, Hand | None]
 
@@ -194,6 +201,7 @@ class HandFinder:
         self._image: Any = None
         self._slots: dict[tuple[int, str], Any] = {}
         self._resets: dict[tuple[int, str], int] = {}  # slot → ms of its last reset
+        self._empty: dict[tuple[int, str], int] = {}  # slot → ms of its last search that found no hand
         if static_image_mode:
             self._image = self._create(num_hands=2)
         else:
@@ -235,6 +243,9 @@ class HandFinder:
                 crop = hand_crop(image, side, width, height)
                 if crop is None:
                     continue
+                key = (i, side)
+                if not self.static_image_mode and key in self._empty and 0 <= ms - self._empty[key] < RETRY_MS:
+                    continue  # nothing there a moment ago: look again a little later
                 picture = mp.Image(image_format=mp.ImageFormat.SRGB, data=cut(rgb, crop))
                 if self.static_image_mode:
                     result = self._image.detect(picture)
@@ -244,6 +255,11 @@ class HandFinder:
                         slot = self._slots[(i, side)] = self._create(num_hands=1)
                     used.add((i, side))
                     result = slot.detect_for_video(picture, ms)
+                if not self.static_image_mode:
+                    if result.hand_landmarks:
+                        self._empty.pop(key, None)
+                    else:
+                        self._empty[key] = ms
                 worlds = result.hand_world_landmarks or []
                 for k, lms in enumerate(result.hand_landmarks or []):
                     score = (
@@ -282,6 +298,7 @@ class HandFinder:
         for key in list(self._slots):
             self._reset_slot(key)
         self._resets.clear()
+        self._empty.clear()
 
     def close(self) -> None:
         """Release every landmarker. Idempotent."""
