@@ -1,24 +1,22 @@
 """Hands (``--hands``): 21 landmarks per hand, found in crops around each pose's wrists.
 
-**Why crops from the pose wrists** (measured on this machine, numbers in ``docs/benchmarks.md``
-``## Hands``; ``benchmarks/hands.py`` repeats them). Three ways were open with MediaPipe's Tasks API:
+**Why crops from the pose wrists** (measured on this machine: ``docs/benchmarks.md`` ``## Hands``,
+``benchmarks/hands.py`` repeats it). Three ways were open with MediaPipe's Tasks API:
 
-- ``HandLandmarker`` on the **whole frame**: its palm detector sees the image at 192 × 192, so
-  hands a few dozen pixels across are lost. It found 1 of 2 hands on messi5.jpg and none of the 3
-  clearly visible ones on basketball1.png / basketball2.png (nor on vtest.avi's small pedestrians), at
-  11–23 ms a frame. It also knows nothing of people: its handedness label assumes a mirrored
+- ``HandLandmarker`` on the **whole frame**: its palm detector sees the picture at 192 × 192, so hands a
+  few dozen pixels across are lost: 0.99 hands a frame on messi5 (of 2), none at all on the basketball
+  clips, 11–21 ms a frame. It also knows nothing of people: its handedness label assumes a mirrored
   selfie and says nothing about *whose* hand it is.
 - ``HolisticLandmarker``: one person only (``--max-people`` needs several), and its bundle carries
-  face models the offline route cannot build from the 0.10.21 wheel's legacy files; the issue's
-  measurement of the legacy Holistic solution was 45 ms a frame with the face mesh on, twice the
-  pose alone.
+  face models the offline route cannot build from the 0.10.21 wheel's files; the issue's measurement
+  of the legacy Holistic solution was 45 ms a frame with the face mesh on, twice the pose alone.
 - **Crops from the pose wrists** (chosen): for each pose and side, a square around the wrist and the
   pose's index/pinky points (8 × the wrist-to-knuckles distance, at least half the shoulder width),
-  scaled to 256 × 256 pixels, goes through ``HandLandmarker``. Every hand of the test photos is found
-  (messi5 2/2, basketball1 2/2, basketball2 2/2 on the player in front), hands belong to a person by
-  construction, and in VIDEO mode each (pose, side) slot keeps its own tracker, so the palm detector
-  runs only when a hand is (re)acquired: about 10 ms per visible hand, 20 ms per person, on top of
-  the pose.
+  scaled to 256 × 256 pixels, goes through ``HandLandmarker``: 2.00 hands a frame on messi5, 0.97 on
+  basketball1 (its other hand is behind the ball), 0.55 on basketball2's two players; hands belong to
+  a person by construction. In VIDEO mode each (pose, side) slot keeps its own tracker, so the palm
+  detector runs only when a hand is (re)acquired: about 10 ms per visible hand on top of the pose
+  (one person with both hands visible: 25.6 frames/s on this 2-core machine).
 
 **Attachment** is by position, never by MediaPipe's handedness label: a hand found in a crop is
 kept for the (pose, side) whose pose wrist its wrist lies near (within a quarter of the crop);
