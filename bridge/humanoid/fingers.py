@@ -250,7 +250,8 @@ def hand_landmarks(side: str, rotations: npt.ArrayLike, palm: npt.ArrayLike) -> 
 def to_unity(block: npt.ArrayLike) -> Array:
     """A hand block's (21, ≥3) MediaPipe world x, y, z → Unity axes (x, −y, z)."""
     b = np.asarray(block, dtype=np.float64)
-    return b[:, :3] * np.array([1.0, -1.0, 1.0])
+    out: Array = b[:, :3] * np.array([1.0, -1.0, 1.0])
+    return out
 
 
 @dataclass
