@@ -88,12 +88,10 @@ def frame_timestamp_ms(t: float) -> int:
     return round(t * 1000.0)
 
 
-def landmarks_to_block(landmarks: Sequence[Any]) -> Block:
-    """MediaPipe landmarks (``x, y, z, visibility, presence``) → a read-only (33, 5) float32 block.
-
-    A ``visibility`` or ``presence`` MediaPipe left unset (the Tasks engine sets both) is 1.0.
-    """
-    rows = [
+def landmark_rows(landmarks: Sequence[Any]) -> list[tuple[float, float, float, float, float]]:
+    """MediaPipe landmarks as ``(x, y, z, visibility, presence)`` rows; an unset visibility or presence is 1.0
+    (the pose landmarker sets both; the hand landmarker neither)."""
+    return [
         (
             lm.x,
             lm.y,
@@ -103,7 +101,14 @@ def landmarks_to_block(landmarks: Sequence[Any]) -> Block:
         )
         for lm in landmarks
     ]
-    block = np.array(rows, dtype=np.float32)
+
+
+def landmarks_to_block(landmarks: Sequence[Any]) -> Block:
+    """MediaPipe landmarks (``x, y, z, visibility, presence``) → a read-only (33, 5) float32 block.
+
+    A ``visibility`` or ``presence`` MediaPipe left unset (the Tasks engine sets both) is 1.0.
+    """
+    block = np.array(landmark_rows(landmarks), dtype=np.float32)
     if block.shape != BLOCK_SHAPE:
         raise RuntimeError(f"MediaPipe returned {block.shape[0]} landmarks, expected {BLOCK_SHAPE[0]}")
     block.flags.writeable = False

@@ -56,6 +56,7 @@ import numpy as np
 
 from ..errors import ModelMissingError
 from ..frame import HAND_BLOCK_SHAPE, Block, Hand
+from .engine import landmark_rows
 
 #: Side of the crop given to the hand model, in pixels.
 CROP_PIXELS = 256
@@ -115,19 +116,7 @@ def cut(rgb: np.ndarray, crop: Crop, pixels: int = CROP_PIXELS) -> np.ndarray:
 
 
 def _rows(landmarks: Sequence[Any]) -> np.ndarray:
-    return np.array(
-        [
-            (
-                lm.x,
-                lm.y,
-                lm.z,
-                1.0 if lm.visibility is None else lm.visibility,
-                1.0 if lm.presence is None else lm.presence,
-            )
-            for lm in landmarks
-        ],
-        dtype=np.float64,
-    )
+    return np.array(landmark_rows(landmarks), dtype=np.float64)
 
 
 @dataclass(slots=True)
