@@ -156,7 +156,10 @@ def extract_to_file(
     with VideoPipeline(_video(video), options) as pipeline, contextlib.closing(pipeline.frames()) as frames:
         pipeline.prepare()
         info = pipeline.info
-        writer = writer_for(out, info, fmt, coords, angles, max_people=options.num_poses if options else 1)
+        writer = writer_for(
+            out, info, fmt, coords, angles, max_people=options.num_poses if options else 1,
+            hands=bool(options and options.hands),
+        )  # fmt: skip
         bar = None
         if progress:
             bar = tqdm(total=info.frames, unit="frame", desc=os.path.basename(os.fspath(video)), dynamic_ncols=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .skeleton import LANDMARK_FIELDS, NUM_LANDMARKS
+from .skeleton import LANDMARK_FIELDS, NUM_HAND_LANDMARKS, NUM_LANDMARKS
 
 if TYPE_CHECKING:
     from .humanoid import HumanoidPose
@@ -24,11 +24,14 @@ if TYPE_CHECKING:
 #: Shape of one landmark block: 33 landmarks × (x, y, z, visibility, presence).
 BLOCK_SHAPE = (NUM_LANDMARKS, len(LANDMARK_FIELDS))
 
+#: Shape of one hand block: 21 hand landmarks × (x, y, z, visibility, presence).
+HAND_BLOCK_SHAPE = (NUM_HAND_LANDMARKS, len(LANDMARK_FIELDS))
+
 Block = npt.NDArray[np.float32]
 
 
-def as_block(value: Any, what: str = "landmarks") -> Block:
-    """Return ``value`` as a read-only, C-contiguous float32 array of shape (33, 5).
+def as_block(value: Any, what: str = "landmarks", shape: tuple[int, int] = BLOCK_SHAPE) -> Block:
+    """Return ``value`` as a read-only, C-contiguous float32 array of shape ``shape`` (33, 5).
 
     Accepts anything numpy converts (nested lists, arrays of other dtypes).
     Raises ``ValueError`` naming ``what`` when the shape is wrong. The input is
@@ -37,12 +40,48 @@ def as_block(value: Any, what: str = "landmarks") -> Block:
     as is without a copy.
     """
     arr = np.asarray(value, dtype=np.float32)
-    if arr.shape != BLOCK_SHAPE:
-        raise ValueError(f"{what} must have shape {BLOCK_SHAPE}, got {arr.shape}")
+    if arr.shape != shape:
+        raise ValueError(f"{what} must have shape {shape}, got {arr.shape}")
     if arr.flags.writeable or not arr.flags.c_contiguous:
         arr = np.array(arr, dtype=np.float32, order="C", copy=True)
         arr.flags.writeable = False
     return arr
+
+
+@dataclass(frozen=True, slots=True)
+class Hand:
+    """One hand of a person (``--hands``): 21 landmarks in MediaPipe Hands order (``HAND_LANDMARK_NAMES``).
+
+    - ``image``: (21, 5) float32, normalized image coordinates like a body's ``image`` block (z: depth
+      relative to the hand's wrist, in roughly the scale of x), or ``None``.
+    - ``world``: (21, 5) float32 in meters, in the **body's** world space: MediaPipe's hand world
+      landmarks (centred on the hand) moved so that the hand's wrist lies on the body's wrist
+      landmark; ``None`` when the body has no world landmarks.
+    - ``score``: the hand model's confidence in [0, 1].
+
+    A person's hand is ``None`` when it was not found in this frame: never a stale copy of an earlier one.
+    """
+
+    image: Block | None = None
+    world: Block | None = None
+    score: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.image is not None:
+            object.__setattr__(self, "image", as_block(self.image, "hand image", HAND_BLOCK_SHAPE))
+        if self.world is not None:
+            object.__setattr__(self, "world", as_block(self.world, "hand world", HAND_BLOCK_SHAPE))
+        score = float(self.score)
+        if not 0.0 <= score <= 1.0:
+            raise ValueError(f"a hand's score must be in [0, 1], got {score}")
+        object.__setattr__(self, "score", score)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Hand):
+            return NotImplemented
+        return _block_eq(self.image, other.image) and _block_eq(self.world, other.world) and self.score == other.score
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _freeze_pose(pose: Person | PoseFrame) -> None:
@@ -68,6 +107,8 @@ class Person:
       position, torso size and the camera's field of view (:func:`bridge.camera.root_position`).
     - ``angles``: this person's joint angles (as :class:`PoseFrame`'s), or ``None``.
     - ``humanoid``: this person's solved humanoid pose (``--avatar``), or ``None``.
+    - ``left_hand``, ``right_hand``: this person's own left and right hand (``--hands``), attached
+      by position (the hand's wrist near this person's pose wrist), or ``None`` when not found.
     """
 
     id: int
@@ -76,6 +117,8 @@ class Person:
     root: tuple[float, float, float] | None = None
     angles: Mapping[str, float | None] | None = field(default=None)
     humanoid: HumanoidPose | None = None
+    left_hand: Hand | None = None
+    right_hand: Hand | None = None
 
     def __post_init__(self) -> None:
         _freeze_pose(self)
@@ -96,6 +139,8 @@ class Person:
             and self.root == other.root
             and _angles_eq(self.angles, other.angles)
             and bool(self.humanoid == other.humanoid)
+            and self.left_hand == other.left_hand
+            and self.right_hand == other.right_hand
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -118,6 +163,10 @@ class PoseFrame:
       tracked longest), so a v1 client keeps following one person.
     - ``humanoid``: the solved humanoid pose (:class:`bridge.humanoid.HumanoidPose`), or ``None`` when
       not computed (no ``--avatar``) or before the solver has seen anybody.
+    - ``left_hand``, ``right_hand``: the (primary) person's hands (:class:`Hand`, ``--hands``), or ``None``
+      when not found in this frame.
+    - ``hands``: the stream carries hands (``--hands``): the frame and each person have ``left_hand`` and
+      ``right_hand`` on the wire, ``null`` when not found. Set by itself when any hand is given.
 
     Arrays are converted to read-only float32 on construction.
     """
@@ -130,11 +179,20 @@ class PoseFrame:
     angles: Mapping[str, float | None] | None = field(default=None)
     people: tuple[Person, ...] = ()
     humanoid: HumanoidPose | None = None
+    left_hand: Hand | None = None
+    right_hand: Hand | None = None
+    hands: bool = False
 
     def __post_init__(self) -> None:
         _freeze_pose(self)
         if not isinstance(self.people, tuple):
             object.__setattr__(self, "people", tuple(self.people))
+        if not self.hands and (
+            self.left_hand is not None
+            or self.right_hand is not None
+            or any(p.left_hand is not None or p.right_hand is not None for p in self.people)
+        ):
+            object.__setattr__(self, "hands", True)
         ids = [p.id for p in self.people]
         if ids != sorted(set(ids)):
             raise ValueError(f"people must be ordered by id, without repeats, got ids {ids}")
@@ -160,6 +218,9 @@ class PoseFrame:
             and _angles_eq(self.angles, other.angles)
             and self.people == other.people
             and bool(self.humanoid == other.humanoid)
+            and self.left_hand == other.left_hand
+            and self.right_hand == other.right_hand
+            and self.hands == other.hands
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -32,8 +32,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from .frame import Block, PoseFrame
-from .skeleton import BONES, bone_side
+from .frame import Block, Hand, PoseFrame
+from .skeleton import BONES, HAND_BONES, bone_side
 from .sources.base import DecodedImage, Source
 
 log = logging.getLogger("bridge.overlay")
@@ -84,8 +84,11 @@ def draw_pose(image: Image, frame: PoseFrame, *, min_visibility: float = DEFAULT
             if person.image is not None:
                 _draw_skeleton(image, person.image, thick, radius, min_visibility)
                 _label(image, person.image, f"id {person.id}", scale)
-    elif frame.image is not None:
-        _draw_skeleton(image, frame.image, thick, radius, min_visibility)
+            _draw_hands(image, person.left_hand, person.right_hand, thick, radius)
+    else:
+        if frame.image is not None:
+            _draw_skeleton(image, frame.image, thick, radius, min_visibility)
+        _draw_hands(image, frame.left_hand, frame.right_hand, thick, radius)
     _caption(image, frame, scale, min_visibility)
     return image
 
@@ -115,6 +118,26 @@ def _draw_skeleton(image: Image, block: Block, thick: int, radius: int, min_visi
             cv2.circle(image, p, radius, (0, 0, 0), 1, cv2.LINE_AA)
         else:
             cv2.circle(image, p, radius, color, 1, cv2.LINE_AA)
+
+
+def _draw_hands(image: Image, left: Hand | None, right: Hand | None, thick: int, radius: int) -> None:
+    """The 21 landmarks and bones of each hand found (``--hands``), in its side's colour; thinner than the body."""
+    h, w = image.shape[:2]
+    line, dot = max(1, thick // 2), max(1, radius // 2)
+    for side, hand in (("left", left), ("right", right)):
+        if hand is None or hand.image is None:
+            continue
+        pts = hand.image[:, :2] * np.array([w, h], dtype=np.float32)
+        ok = np.all(np.isfinite(pts), axis=1).tolist()
+        ipts = [(int(round(x)), int(round(y))) if good else None for (x, y), good in zip(pts, ok, strict=True)]
+        color = SIDE_COLORS[side]
+        for a, b in HAND_BONES:
+            pa, pb = ipts[a], ipts[b]
+            if pa is not None and pb is not None:
+                cv2.line(image, pa, pb, color, line, cv2.LINE_AA)
+        for p in ipts:
+            if p is not None:
+                cv2.circle(image, p, dot, (255, 255, 255), -1, cv2.LINE_AA)
 
 
 def _label(image: Image, block: Block, text: str, scale: float) -> None:

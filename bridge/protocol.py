@@ -37,7 +37,7 @@ import numpy as np
 
 from . import __version__, skeleton
 from .errors import LocalProtocolError, RemoteProtocolError
-from .frame import BLOCK_SHAPE, Block, Person, PoseFrame
+from .frame import BLOCK_SHAPE, HAND_BLOCK_SHAPE, Block, Hand, Person, PoseFrame
 from .humanoid.solver import HumanoidPose
 
 PROTOCOL_VERSION = 1
@@ -47,6 +47,8 @@ SUBPROTOCOLS = (SUBPROTOCOL_MSGPACK, SUBPROTOCOL_JSON)
 
 #: Size in bytes of one landmark block on the msgpack wire.
 BLOCK_BYTES = BLOCK_SHAPE[0] * BLOCK_SHAPE[1] * 4
+#: Size in bytes of one hand landmark block (21×5 float32) on the msgpack wire.
+HAND_BLOCK_BYTES = HAND_BLOCK_SHAPE[0] * HAND_BLOCK_SHAPE[1] * 4
 _LE_F32 = np.dtype("<f4")
 
 
@@ -106,6 +108,15 @@ class Hello:
     max_people: int = 1
     #: What the humanoid hips position means (SPEC §4d): ``"in-place"`` (not sent), ``"raw"`` or ``"grounded"``.
     root_motion: str = "in-place"
+    #: Hand landmark names (``--hands``), empty when frames carry no hands; sent only when not empty.
+    hand_landmarks: tuple[str, ...] = ()
+    #: Hand bones as index pairs into ``hand_landmarks``; sent with ``hand_landmarks``.
+    hand_bones: tuple[tuple[int, int], ...] = ()
+
+    @classmethod
+    def with_hands(cls, source: SourceInfo, **fields: Any) -> Hello:
+        """A ``hello`` announcing hands: MediaPipe's 21 hand landmarks and their 21 bones."""
+        return cls(source, hand_landmarks=skeleton.HAND_LANDMARK_NAMES, hand_bones=skeleton.HAND_BONES, **fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +299,21 @@ def _contacts_wire(pose: HumanoidPose | None) -> list[tuple[str, Any]]:
     return [("contacts", [bool(pose.contacts[0]), bool(pose.contacts[1])])]
 
 
+def _hand_msgpack(hand: Hand | None) -> dict[str, Any] | None:
+    if hand is None:
+        return None
+    return {"image": _block_bytes(hand.image), "world": _block_bytes(hand.world), "score": float(hand.score)}
+
+
+def _hand_json(hand: Hand | None) -> str:
+    if hand is None:
+        return "null"
+    return (
+        '{"image":' + _block_json(hand.image) + ',"world":' + _block_json(hand.world)
+        + ',"score":' + _json_value(float(hand.score)) + "}"
+    )  # fmt: skip
+
+
 def _root_wire(person: Person) -> list[float] | None:
     root = person.root
     if root is None or not all(math.isfinite(v) for v in root):
@@ -302,8 +328,11 @@ def _people_msgpack(frame: PoseFrame) -> list[dict[str, Any]]:
             "id": person.id,
             "image": _block_bytes(person.image),
             "world": _block_bytes(person.world),
-            "root": _root_wire(person),
         }
+        if frame.hands:
+            item["left_hand"] = _hand_msgpack(person.left_hand)
+            item["right_hand"] = _hand_msgpack(person.right_hand)
+        item["root"] = _root_wire(person)
         if person.angles is not None:
             item["angles"] = {k: (None if v is None else float(v)) for k, v in person.angles.items()}
         if person.humanoid is not None:
@@ -320,6 +349,11 @@ def _people_json(frame: PoseFrame) -> str:
             f'"id":{int(person.id)}',
             '"image":' + _block_json(person.image),
             '"world":' + _block_json(person.world),
+            *(
+                ['"left_hand":' + _hand_json(person.left_hand), '"right_hand":' + _hand_json(person.right_hand)]
+                if frame.hands
+                else []
+            ),
             '"root":' + _json_value(_root_wire(person)),
         ]
         if person.angles is not None:
@@ -367,6 +401,8 @@ def message_items(message: Message) -> list[tuple[str, Any]]:
             *([("humanoid_bones", list(message.humanoid_bones))] if message.humanoid_bones else []),
             *([("max_people", message.max_people)] if message.max_people != 1 else []),
             *([("root_motion", message.root_motion)] if message.root_motion != "in-place" else []),
+            *([("hand_landmarks", list(message.hand_landmarks))] if message.hand_landmarks else []),
+            *([("hand_bones", [list(b) for b in message.hand_bones])] if message.hand_landmarks else []),
         ]
     if isinstance(message, End):
         return [("type", "end"), ("frames", message.frames), ("reason", message.reason)]
@@ -460,13 +496,16 @@ def _msgpack_frame_prefix(frame: PoseFrame) -> bytes:
     return b"".join(parts)
 
 
+_JSON_SPECIAL = ("image", "world", "left_hand", "right_hand")
+
+
 def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
     """Encode a frame for ``fmt``, leaving ``sent_ns`` to :meth:`EncodedFrame.stamp`.
 
     Raises :class:`LocalProtocolError` when a value cannot be encoded (a negative
     ``captured_ns``, non-finite landmarks in JSON).
     """
-    if fmt is WireFormat.MSGPACK and frame.angles is None and not frame.people:
+    if fmt is WireFormat.MSGPACK and frame.angles is None and not frame.people and not frame.hands:
         return EncodedFrame(_msgpack_frame_prefix(frame), fmt)
     items: list[tuple[str, Any]] = [
         ("type", "frame"),
@@ -477,9 +516,14 @@ def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
         ("world", None),
         *_angles_items(frame),
     ]
+    if frame.hands:
+        items[6:6] = [("left_hand", frame.left_hand), ("right_hand", frame.right_hand)]
     if fmt is WireFormat.MSGPACK:
         items[4] = ("image", _block_bytes(frame.image))
         items[5] = ("world", _block_bytes(frame.world))
+        if frame.hands:
+            items[6] = ("left_hand", _hand_msgpack(frame.left_hand))
+            items[7] = ("right_hand", _hand_msgpack(frame.right_hand))
         if frame.humanoid is not None:
             items.append(("humanoid", _humanoid_bytes(frame.humanoid)))
             items += _contacts_wire(frame.humanoid)
@@ -487,9 +531,12 @@ def encode_frame(frame: PoseFrame, fmt: WireFormat) -> EncodedFrame:
             items.append(("people", _people_msgpack(frame)))
         body = _pack_items([*items, ("sent_ns", 0)])
         return EncodedFrame(body[:-9], fmt)  # drop the placeholder uint64 (0xcf + 8 bytes)
-    parts = [_json_value(k) + ":" + _json_value(v) for k, v in items if k not in ("image", "world")]
+    parts = [_json_value(k) + ":" + _json_value(v) for k, v in items if k not in _JSON_SPECIAL]
     parts.insert(4, '"image":' + _block_json(frame.image))
     parts.insert(5, '"world":' + _block_json(frame.world))
+    if frame.hands:
+        parts.insert(6, '"left_hand":' + _hand_json(frame.left_hand))
+        parts.insert(7, '"right_hand":' + _hand_json(frame.right_hand))
     if frame.humanoid is not None:
         parts.append('"humanoid":' + _humanoid_json(frame.humanoid))
         parts += [_json_value(k) + ":" + _json_value(v) for k, v in _contacts_wire(frame.humanoid)]
@@ -588,27 +635,51 @@ def _speed(obj: Mapping[str, Any], where: str) -> float | None:
     raise _bad(f"{where}: field 'speed' must be a finite number > 0 or \"max\", got {_quote(value)}", "bad_value")
 
 
-def _block(obj: Mapping[str, Any], where: str, key: str) -> Block | None:
+def _block(obj: Mapping[str, Any], where: str, key: str, shape: tuple[int, int] = BLOCK_SHAPE) -> Block | None:
     value = obj.get(key)
     if value is None:
         return None
+    rows = shape[0]
     if isinstance(value, (bytes, bytearray, memoryview)):
-        if len(value) != BLOCK_BYTES:
-            raise _bad(f"{where}: field {key!r} must be {BLOCK_BYTES} bytes (33x5 float32), got {len(value)}")
-        arr = np.frombuffer(bytes(value), dtype=_LE_F32).reshape(BLOCK_SHAPE)
+        size = shape[0] * shape[1] * 4
+        if len(value) != size:
+            raise _bad(f"{where}: field {key!r} must be {size} bytes ({rows}x5 float32), got {len(value)}")
+        arr = np.frombuffer(bytes(value), dtype=_LE_F32).reshape(shape)
         return arr.astype(np.float32, copy=False)
     if isinstance(value, list):
         try:
             arr = np.array(value, dtype=np.float32)
         except (TypeError, ValueError, OverflowError, RecursionError):
-            raise _bad(f"{where}: field {key!r} must be 33 rows of 5 numbers") from None
-        if np.shape(arr) != BLOCK_SHAPE or any(
+            raise _bad(f"{where}: field {key!r} must be {rows} rows of 5 numbers") from None
+        if np.shape(arr) != tuple(shape) or any(
             isinstance(v, bool) or not isinstance(v, (int, float)) for row in value for v in row
         ):  # numpy would turn null into NaN and "1.5" into 1.5
-            raise _bad(f"{where}: field {key!r} must be 33 rows of 5 numbers, got shape {arr.shape}")
+            raise _bad(f"{where}: field {key!r} must be {rows} rows of 5 numbers, got shape {arr.shape}")
         arr.flags.writeable = False
         return arr
     raise _bad(f"{where}: field {key!r} must be a landmark block or null, got {type(value).__name__}", "bad_value")
+
+
+def _hand(obj: Mapping[str, Any], where: str, key: str) -> Hand | None:
+    """``left_hand``/``right_hand``: null, or a map of ``image`` and ``world`` hand blocks (21×5) and a ``score``."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _bad(f"{where}: field {key!r} must be a hand map or null, got {type(value).__name__}", "bad_value")
+    wh = f"{where}.{key}"
+    score = _float(value, wh, "score")
+    if score is None or not 0.0 <= score <= 1.0:
+        raise _bad(f"{wh}: field 'score' must be in [0, 1], got {_quote(score)}", "bad_value")
+    return Hand(
+        image=_block(value, wh, "image", HAND_BLOCK_SHAPE),
+        world=_block(value, wh, "world", HAND_BLOCK_SHAPE),
+        score=score,
+    )
+
+
+def _has_hands(obj: Mapping[str, Any]) -> bool:
+    return "left_hand" in obj or "right_hand" in obj
 
 
 def _humanoid(obj: Mapping[str, Any], where: str) -> HumanoidPose | None:
@@ -681,6 +752,8 @@ def _people(obj: Mapping[str, Any], where: str) -> tuple[Person, ...]:
                 root=None if root is None else (float(root[0]), float(root[1]), float(root[2])),
                 angles=_angles(item, wp),
                 humanoid=_humanoid(item, wp),
+                left_hand=_hand(item, wp, "left_hand"),
+                right_hand=_hand(item, wp, "right_hand"),
             )
         )
     ids = [p.id for p in people]
@@ -721,6 +794,8 @@ def _decode_hello(obj: Mapping[str, Any]) -> Hello:
     landmarks = _str_list(obj, w, "landmarks")
     if any(not 0 <= i < len(landmarks) for b in bones for i in b):
         raise _bad("hello: a bone refers to a landmark index out of range", "bad_value")
+    hand_landmarks = _str_list(obj, w, "hand_landmarks") if "hand_landmarks" in obj else ()
+    hand_bones = _index_pairs(obj, "hand_bones", len(hand_landmarks)) if "hand_bones" in obj else ()
     return Hello(
         source=source,
         server=_get(obj, w, "server", (str,)),
@@ -733,12 +808,29 @@ def _decode_hello(obj: Mapping[str, Any]) -> Hello:
         humanoid_bones=_str_list(obj, w, "humanoid_bones") if "humanoid_bones" in obj else (),
         max_people=_int(obj, w, "max_people", minimum=1) if "max_people" in obj else 1,
         root_motion=_get(obj, w, "root_motion", (str,)) if "root_motion" in obj else "in-place",
+        hand_landmarks=hand_landmarks,
+        hand_bones=hand_bones,
     )
+
+
+def _index_pairs(obj: Mapping[str, Any], key: str, n: int) -> tuple[tuple[int, int], ...]:
+    """``hello.hand_bones``: [from, to] pairs, each index < ``n``."""
+    raw = _get(obj, "hello", key, (list,))
+    pairs: list[tuple[int, int]] = []
+    for b in raw:
+        if not (isinstance(b, list) and len(b) == 2 and all(isinstance(i, int) and not isinstance(i, bool) for i in b)):
+            raise _bad(f"hello: field {key!r} must be a list of [from, to] index pairs", "bad_value")
+        if not all(0 <= i < n for i in b):
+            raise _bad(f"hello: a bone of {key!r} refers to a landmark index out of range", "bad_value")
+        pairs.append((b[0], b[1]))
+    return tuple(pairs)
 
 
 def _decode_frame(obj: Mapping[str, Any]) -> FrameMessage:
     w = "frame"
     angles = _angles(obj, w)
+    people = _people(obj, w)
+    raw_people = [p for p in obj.get("people") or () if isinstance(p, dict)]
     frame = PoseFrame(
         seq=_int(obj, w, "seq"),
         t=_float(obj, w, "t"),  # type: ignore[arg-type]
@@ -747,7 +839,10 @@ def _decode_frame(obj: Mapping[str, Any]) -> FrameMessage:
         world=_block(obj, w, "world"),
         angles=angles,
         humanoid=_humanoid(obj, w),
-        people=_people(obj, w),
+        people=people,
+        left_hand=_hand(obj, w, "left_hand"),
+        right_hand=_hand(obj, w, "right_hand"),
+        hands=_has_hands(obj) or any(_has_hands(p) for p in raw_people),
     )
     return FrameMessage(frame, _int(obj, w, "sent_ns"))
 

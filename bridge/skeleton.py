@@ -160,3 +160,53 @@ HUMANOID_PARENTS: Final[dict[str, str | None]] = {
     "LeftUpperLeg": "Hips", "LeftLowerLeg": "LeftUpperLeg", "LeftFoot": "LeftLowerLeg", "LeftToes": "LeftFoot",
     "RightUpperLeg": "Hips", "RightLowerLeg": "RightUpperLeg", "RightFoot": "RightLowerLeg", "RightToes": "RightFoot",
 }  # fmt: skip
+
+#: The 21 hand landmarks in MediaPipe Hands order (``hello.hand_landmarks``, ``--hands``): the wrist, then
+#: four per finger from the palm outwards (thumb: CMC, MCP, IP, tip; fingers: MCP, PIP, DIP, tip).
+HAND_LANDMARK_NAMES: Final[tuple[str, ...]] = (
+    "wrist",
+    "thumb_cmc", "thumb_mcp", "thumb_ip", "thumb_tip",
+    "index_finger_mcp", "index_finger_pip", "index_finger_dip", "index_finger_tip",
+    "middle_finger_mcp", "middle_finger_pip", "middle_finger_dip", "middle_finger_tip",
+    "ring_finger_mcp", "ring_finger_pip", "ring_finger_dip", "ring_finger_tip",
+    "pinky_mcp", "pinky_pip", "pinky_dip", "pinky_tip",
+)  # fmt: skip
+
+NUM_HAND_LANDMARKS: Final[int] = len(HAND_LANDMARK_NAMES)
+
+#: Hand bones as (from, to) index pairs: the 21 edges of ``mediapipe.solutions.hands.HAND_CONNECTIONS``
+#: (palm first, then each finger from the palm outwards), in a fixed order (``hello.hand_bones``).
+HAND_BONES: Final[tuple[tuple[int, int], ...]] = (
+    (0, 1), (0, 5), (5, 9), (9, 13), (13, 17), (0, 17),
+    (1, 2), (2, 3), (3, 4),
+    (5, 6), (6, 7), (7, 8),
+    (9, 10), (10, 11), (11, 12),
+    (13, 14), (14, 15), (15, 16),
+    (17, 18), (18, 19), (19, 20),
+)  # fmt: skip
+
+#: The five fingers and their four landmark indices each, from the palm outwards.
+FINGERS: Final[dict[str, tuple[int, int, int, int]]] = {
+    "Thumb": (1, 2, 3, 4),
+    "Index": (5, 6, 7, 8),
+    "Middle": (9, 10, 11, 12),
+    "Ring": (13, 14, 15, 16),
+    "Little": (17, 18, 19, 20),
+}
+
+#: The Humanoid finger bones (Unity ``HumanBodyBones`` names), left hand then right, each finger's
+#: Proximal, Intermediate, Distal: appended after :data:`HUMANOID_BONES` when the solver has hands.
+FINGER_BONES: Final[tuple[str, ...]] = tuple(
+    f"{side}{finger}{segment}"
+    for side in ("Left", "Right")
+    for finger in FINGERS
+    for segment in ("Proximal", "Intermediate", "Distal")
+)
+
+#: Parent of each finger bone: the Proximal's is the Hand, then each segment's is the previous one.
+FINGER_PARENTS: Final[dict[str, str]] = {
+    f"{side}{finger}{segment}": (f"{side}Hand" if segment == "Proximal" else f"{side}{finger}{previous}")
+    for side in ("Left", "Right")
+    for finger in FINGERS
+    for segment, previous in (("Proximal", ""), ("Intermediate", "Proximal"), ("Distal", "Intermediate"))
+}

@@ -45,9 +45,9 @@ if str(ROOT) not in sys.path:
 
 from bridge import protocol as p  # noqa: E402
 from bridge.errors import RemoteProtocolError  # noqa: E402
-from bridge.frame import Person, PoseFrame  # noqa: E402
+from bridge.frame import Hand, Person, PoseFrame  # noqa: E402
 from bridge.humanoid import HumanoidPose  # noqa: E402
-from bridge.skeleton import HUMANOID_BONES  # noqa: E402
+from bridge.skeleton import FINGER_BONES, HUMANOID_BONES  # noqa: E402
 
 OUT = ROOT / "protocol" / "vectors" / "v1.json"
 SERVER = "0.1.0"  # pinned so the vectors do not change with every release
@@ -80,6 +80,21 @@ def grounded(seed: int, contacts: tuple[bool, bool]) -> HumanoidPose:
     return HumanoidPose(pose.hips, pose.rotations, contacts)
 
 
+def hand(seed: int, *, world: bool = True, score: float = 0.875) -> Hand:
+    """A deterministic hand: 21 rows of a :func:`block`, exact in float32 and decimal."""
+    return Hand(block(seed)[:21], block(seed + 1)[:21] if world else None, score)
+
+
+def _hand_value(h: Hand | None) -> dict[str, Any] | None:
+    if h is None:
+        return None
+    return {
+        "image": None if h.image is None else h.image.astype(np.float64).tolist(),
+        "world": None if h.world is None else h.world.astype(np.float64).tolist(),
+        "score": h.score,
+    }
+
+
 def _humanoid_value(pose: HumanoidPose) -> list[list[float]]:
     return [pose.hips.astype(np.float64).tolist(), *pose.rotations.astype(np.float64).tolist()]
 
@@ -96,6 +111,9 @@ def to_value(message: p.Message) -> dict[str, Any]:
             "image": None if f.image is None else f.image.astype(np.float64).tolist(),
             "world": None if f.world is None else f.world.astype(np.float64).tolist(),
         }
+        if f.hands:
+            value["left_hand"] = _hand_value(f.left_hand)
+            value["right_hand"] = _hand_value(f.right_hand)
         if f.angles is not None:
             value["angles"] = dict(f.angles)
         if f.humanoid is not None:
@@ -109,8 +127,11 @@ def to_value(message: p.Message) -> dict[str, Any]:
                     "id": person.id,
                     "image": None if person.image is None else person.image.astype(np.float64).tolist(),
                     "world": None if person.world is None else person.world.astype(np.float64).tolist(),
-                    "root": None if person.root is None else list(person.root),
                 }
+                if f.hands:
+                    item["left_hand"] = _hand_value(person.left_hand)
+                    item["right_hand"] = _hand_value(person.right_hand)
+                item["root"] = None if person.root is None else list(person.root)
                 if person.angles is not None:
                     item["angles"] = dict(person.angles)
                 if person.humanoid is not None:
@@ -269,6 +290,21 @@ def build() -> list[dict[str, Any]]:
         "served with --avatar --grounded: the humanoid hips are in floor space and frames carry "
         "'contacts' (root_motion is sent only when not in-place)",
     )
+    b.canonical(
+        "hello/hands",
+        "server",
+        p.Hello.with_hands(p.SourceInfo("webcam", "0", fps=30.0), server=SERVER),
+        "served with --hands: the 21 hand landmark names and the 21 hand bones (index pairs into hand_landmarks); "
+        "frames carry left_hand and right_hand",
+    )
+    b.canonical(
+        "hello/humanoid-fingers",
+        "server",
+        p.Hello.with_hands(
+            p.SourceInfo("webcam", "0", fps=30.0), server=SERVER, humanoid_bones=(*HUMANOID_BONES, *FINGER_BONES)
+        ),
+        "served with --avatar --hands: the 30 finger bones follow the 21 body bones in humanoid_bones",
+    )
 
     # ---- frame
     b.canonical(
@@ -390,6 +426,55 @@ def build() -> list[dict[str, Any]]:
         ),
         "grounded humanoid (hello.root_motion 'grounded'): 'contacts' [left, right] follows 'humanoid', in the "
         "frame (primary person) and in every person",
+    )
+    b.canonical(
+        "frame/hands",
+        "server",
+        p.FrameMessage(
+            PoseFrame(15, 0.5, 1_700_000_000_250_000_000, image, world, left_hand=hand(4), right_hand=None),
+            1_700_000_000_251_000_000,
+        ),
+        "served with --hands: left_hand and right_hand right after world, each null (not found in this frame) or a "
+        "map of image and world hand blocks (21x5 float32 bins of 420 bytes) and score (float64)",
+    )
+    b.canonical(
+        "frame/hands-none-found",
+        "server",
+        p.FrameMessage(
+            PoseFrame(16, 0.53125, 1_700_000_000_260_000_000, image, world, hands=True), 1_700_000_000_261_000_000
+        ),
+        "served with --hands, no hand found in this frame: both null (never a stale hand)",
+    )
+    b.canonical(
+        "frame/hands-world-null",
+        "server",
+        p.FrameMessage(
+            PoseFrame(17, 0.5625, 1_700_000_000_270_000_000, image, None, right_hand=hand(6, world=False, score=0.5)),
+            1_700_000_000_271_000_000,
+        ),
+        "a hand's world block is null when the body has no world landmarks",
+    )
+    b.canonical(
+        "frame/people-hands",
+        "server",
+        p.FrameMessage(
+            PoseFrame(
+                18,
+                0.59375,
+                1_700_000_000_280_000_000,
+                image,
+                world,
+                left_hand=hand(8),
+                right_hand=hand(10, score=1.0),
+                people=[
+                    Person(1, image, world, (0.5, 0.0, 2.25), left_hand=hand(8), right_hand=hand(10, score=1.0)),
+                    Person(2, image, world_low, None, right_hand=hand(12, score=0.25)),
+                ],
+            ),
+            1_700_000_000_281_000_000,
+        ),
+        "--hands with --max-people: each person has left_hand and right_hand after world (before root); the frame's "
+        "are the primary person's",
     )
     b.canonical(
         "frame/big-clocks",
@@ -660,6 +745,75 @@ def build() -> list[dict[str, Any]]:
         "bad_value",
         raw=pack({**full, "humanoid": hum.values().astype("<f4").tobytes(), "contacts": [1, 0]}),
         note="contacts are booleans, not numbers",
+    )
+    hand_map = {"image": hand(4).image.astype("<f4").tobytes(), "world": None, "score": 0.5}  # type: ignore[union-attr]
+    b.accepted(
+        "frame/hand-lists-in-msgpack",
+        "server",
+        raw=pack({**full, "left_hand": {**hand_map, "image": block(4)[:21].astype(np.float64).tolist()}}),
+        note="a hand block as 21 arrays of 5 floats is also accepted in msgpack; a frame with only left_hand has hands",
+    )
+    b.accepted(
+        "frame/hand-score-integer",
+        "server",
+        text=json.dumps(
+            {
+                **{k: (image.tolist() if k == "image" else v) for k, v in full.items()},
+                "right_hand": {"score": 1, "world": None, "image": None},
+            }
+        ),
+        note="score as an integer, keys in another order, image and world both null",
+    )
+    b.rejected(
+        "frame/hand-block-body-size",
+        "server",
+        "bad_message",
+        raw=pack({**full, "left_hand": {**hand_map, "image": image.astype("<f4").tobytes()}}),
+        note="a hand block is 420 bytes (21x5 float32), not a body block",
+    )
+    b.rejected("frame/hand-not-map", "server", "bad_value", raw=pack({**full, "left_hand": [1, 2]}))
+    b.rejected(
+        "frame/hand-missing-score",
+        "server",
+        "bad_message",
+        raw=pack({**full, "left_hand": {"image": None, "world": None}}),
+    )
+    b.rejected(
+        "frame/hand-score-above-one",
+        "server",
+        "bad_value",
+        raw=pack({**full, "right_hand": {**hand_map, "score": 1.5}}),
+    )
+    b.rejected(
+        "frame/people-hand-bad-block",
+        "server",
+        "bad_message",
+        raw=pack(
+            {
+                **full,
+                "people": [
+                    {"id": 1, "image": None, "world": None, "left_hand": {**hand_map, "world": b"x"}, "root": None}
+                ],
+            }
+        ),
+    )
+    b.rejected(
+        "hello/hand-bone-out-of-range",
+        "server",
+        "bad_value",
+        raw=pack(
+            {
+                "type": "hello",
+                "protocol": 1,
+                "server": "x",
+                "source": {"kind": "demo", "name": "demo"},
+                "landmarks": ["a"],
+                "fields": ["x"],
+                "bones": [],
+                "hand_landmarks": ["wrist", "thumb_cmc"],
+                "hand_bones": [[0, 1], [1, 2]],
+            }
+        ),
     )
     person = {"id": 1, "image": None, "world": None, "root": None}
     b.rejected("frame/people-not-list", "server", "bad_value", raw=pack({**full, "people": person}))

@@ -28,6 +28,14 @@ def pose_model() -> Path:
 
 
 @pytest.fixture(scope="session")
+def hand_model() -> Path:
+    """The hand landmarker bundle of ``--hands`` in the user's cache, built offline from the same wheel if missing."""
+    from bridge.pose.models import resolve_hand_model
+
+    return resolve_hand_model(download=False)
+
+
+@pytest.fixture(scope="session")
 def media() -> Path:
     """Directory with messi5.jpg, basketball1.png, basketball2.png and vtest.avi."""
     return media_dir()

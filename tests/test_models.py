@@ -159,3 +159,60 @@ def test_cli_fetch_list_and_build(model_server: type[_Handler], pose_model: Path
     assert bad.returncode == 2 and "no such wheel" in bad.stderr and "Traceback" not in bad.stderr
     missing = run_cli("models", "fetch", "lite")  # 404 on the local server
     assert missing.returncode == 2 and "HTTP 404" in missing.stderr and "Traceback" not in missing.stderr
+
+
+# --------------------------------------------------------------------------- the hand model (--hands, issue 10)
+
+
+def test_hand_model_offline_build_is_reproducible_and_loads(tmp_path: Path, hand_model: Path) -> None:
+    from bridge.pose.hands import HandFinder
+
+    wheel = models.download_wheel()
+    a = models.build_hand_model(wheel, tmp_path / "a.task")
+    b = models.build_hand_model(wheel, tmp_path / "b.task")
+    assert a.read_bytes() == b.read_bytes() == hand_model.read_bytes()  # same wheel, same bytes
+    with zipfile.ZipFile(a) as zf:
+        assert [i.filename for i in zf.infolist()] == list(models.HAND_BUNDLE_MEMBERS)
+    HandFinder(a, static_image_mode=True).close()
+    models.check_bundle(a, models.HAND_BUNDLE_MEMBERS, "hand landmarker")
+    with pytest.raises(ModelMissingError, match="not a hand landmarker bundle"):
+        models.check_bundle(models.model_file("full"), models.HAND_BUNDLE_MEMBERS, "hand landmarker")
+
+
+def test_hand_model_download_and_offline_fallback(
+    model_server: type[_Handler], hand_model: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """``--hands`` fetches hand_landmarker.task like a pose model; when that fails, it builds it from the wheel."""
+    model_server.routes["/m/hand.task"] = (200, hand_model.read_bytes(), None)
+    path = models.resolve_hand_model()
+    assert path == models.model_file("hand") and path.name == "hand_landmarker.task"
+    assert path.read_bytes() == hand_model.read_bytes()
+    assert [m.name for m in models.cached_models()] == ["hand"]
+    path.unlink()
+    model_server.routes.clear()  # 404 now
+    shutil.copy(_default_wheel(), models.wheel_path())
+    assert models.resolve_hand_model() == path and path.is_file()
+    err = capfd.readouterr().err
+    assert "fetching hand landmarker model 'hand'" in err and "building it offline instead" in err
+    assert models.cached_models()[0].origin.startswith("built offline from mediapipe-0.10.21")
+
+
+def test_hand_model_from_a_closed_port_and_a_bad_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pose_model: Path
+) -> None:
+    monkeypatch.setenv("POSE_BRIDGE_CACHE", str(tmp_path / "cache"))  # empty: no wheel, no model
+    with pytest.raises(ModelMissingError, match="could not download http://127.0.0.1:9/"):
+        models.resolve_hand_model(build=False)
+    with pytest.raises(ModelMissingError, match="not a hand landmarker bundle"):
+        models.resolve_hand_model(str(pose_model))  # a pose bundle given as the hand model
+
+
+def test_cli_fetch_and_build_the_hand_model(model_server: type[_Handler], hand_model: Path, tmp_path: Path) -> None:
+    model_server.routes["/m/hand.task"] = (200, hand_model.read_bytes(), None)
+    fetched = run_cli("models", "fetch", "hand")
+    assert fetched.returncode == 0, fetched.stderr
+    listed = run_cli("models", "list")
+    assert listed.returncode == 0 and "hand " in listed.stdout and "hand_landmarker.task" in listed.stdout
+    built = run_cli("models", "build", "--hands", "--wheel", str(_default_wheel()), "-o", str(tmp_path / "h.task"))
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("hand: ") and (tmp_path / "h.task").read_bytes() == hand_model.read_bytes()

@@ -57,7 +57,7 @@ from ..evaluation.loading import extract_video_frames, iter_poses, read_truth
 from ..evaluation.study import Configuration, StudyRow, run_study
 from ..extract import extract_to_file
 from ..frame import PoseFrame
-from ..humanoid import HumanoidSolver
+from ..humanoid import HumanoidSolver, SolverOptions
 from ..pose.engine import Estimator, EstimatorOptions
 from ..smoothing import PoseSmoother
 from ..sources.video import VideoPipeline
@@ -270,7 +270,7 @@ class ExtractSettings:
         smoother = None if self.smoothing is None else PoseSmoother(*self.smoothing)
         out = frame_transforms(smoother, angles=self.angles)
         if self.fmt == "bvh":  # a BVH file holds the humanoid pose: solve it for every frame
-            out.append(HumanoidSolver())
+            out.append(HumanoidSolver(SolverOptions(fingers=self.options.hands)))  # --hands: the fingers too
         return out
 
 

@@ -50,8 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def solver_from_args(args: argparse.Namespace, source: SourceInfo) -> HumanoidSolver | None:
-    """The solver asked for with ``--avatar`` (``None`` without it). Raises :class:`UserError` for bad options."""
+def solver_from_args(args: argparse.Namespace, source: SourceInfo, *, hands: bool = False) -> HumanoidSolver | None:
+    """The solver asked for with ``--avatar`` (``None`` without it). Raises :class:`UserError` for bad options.
+
+    ``hands``: the frames carry hands (issue 10): the solver adds the 30 finger bones.
+    """
     if not getattr(args, "avatar", False):
         if getattr(args, "avatar_smooth", False):
             raise UserError("--avatar-smooth needs --avatar")
@@ -70,6 +73,7 @@ def solver_from_args(args: argparse.Namespace, source: SourceInfo) -> HumanoidSo
             root_motion=mode == "raw",
             fov_y_deg=fov_y,
             grounding=GroundingOptions() if mode == "grounded" else None,
+            fingers=bool(hands),
         )
     except ValueError as exc:
         raise UserError(f"--camera-fov: {exc}") from None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..pose.engine import EstimatorOptions
-from ..pose.models import DEFAULT_MODEL, MODEL_NAMES, resolve_model
+from ..pose.models import DEFAULT_MODEL, MODEL_NAMES, resolve_hand_model, resolve_model
 from ..smoothing import DEFAULT_BETA, DEFAULT_D_CUTOFF, DEFAULT_MIN_CUTOFF, PoseSmoother
 from ..transforms import Transform, frame_transforms
 
@@ -76,8 +76,8 @@ def model_spec(text: str) -> str:
     raise argparse.ArgumentTypeError(f"expected {', '.join(MODEL_NAMES)} or a .task file, got {text!r}")
 
 
-def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
-    """BlazePose settings; the thresholds' defaults are MediaPipe's."""
+def add_estimator_arguments(parser: argparse.ArgumentParser, *, hands: bool = True) -> None:
+    """BlazePose settings; the thresholds' defaults are MediaPipe's. ``hands``: offer ``--hands`` too."""
     group = parser.add_argument_group("BlazePose (MediaPipe PoseLandmarker) settings")
     group.add_argument(
         "--model",
@@ -134,6 +134,19 @@ def add_estimator_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="P",
         help="tracking confidence threshold, 0-1 (default 0.5)",
     )
+    if hands:
+        group.add_argument(
+            "--hands",
+            action="store_true",
+            help="find each person's hands too: 21 landmarks per hand, left_hand/right_hand in every frame "
+            "(MediaPipe's hand landmarker on crops around the wrists; fetched or built offline on first use)",
+        )
+        group.add_argument(
+            "--hand-model",
+            metavar="PATH.task",
+            default=None,
+            help="a hand landmarker bundle to use with --hands (default: the cached one, 'pose-bridge models')",
+        )
 
 
 def estimator_options(args: argparse.Namespace) -> EstimatorOptions:
@@ -152,14 +165,19 @@ def estimator_options(args: argparse.Namespace) -> EstimatorOptions:
         min_tracking_confidence=args.min_tracking_confidence,
         num_poses=args.max_people,
         camera_fov=args.camera_fov,
+        hands=bool(getattr(args, "hands", False)),
+        hand_model=getattr(args, "hand_model", None),
     )
 
 
 def resolved_model(options: EstimatorOptions) -> EstimatorOptions:
-    """``options`` with ``model`` the absolute path of its bundle, resolved now (downloaded or built offline
-    when missing): what batch workers get, as they never download. Raises
-    :class:`~bridge.errors.ModelMissingError` when the model cannot be had."""
-    return dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
+    """``options`` with ``model`` (and ``hand_model`` with ``--hands``) the absolute path of its bundle,
+    resolved now (downloaded or built offline when missing): what batch workers get, as they never
+    download. Raises :class:`~bridge.errors.ModelMissingError` when a model cannot be had."""
+    options = dataclasses.replace(options, model=str(resolve_model(options.model).absolute()))
+    if options.hands:  # likewise the hand model
+        options = dataclasses.replace(options, hand_model=str(resolve_hand_model(options.hand_model).absolute()))
+    return options
 
 
 # --------------------------------------------------------------------------- smoothing and angles

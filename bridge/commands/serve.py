@@ -23,7 +23,7 @@ from ..player import FrameSink, ImageSink, Player
 from ..protocol import Hello
 from ..recorder import Recorder, check_target
 from ..server import MAX_CLIENTS, TOKEN_ENV, PoseServer, normalize_origin, resolve_token
-from ..skeleton import HUMANOID_BONES
+from ..skeleton import FINGER_BONES, HAND_BONES, HAND_LANDMARK_NAMES, HUMANOID_BONES
 from ..sources.base import Source
 from ..sources.demo import DemoSource
 from ..sources.recording import RecordingSource
@@ -151,7 +151,11 @@ def open_source(args: argparse.Namespace) -> Source:
 def build_transforms(args: argparse.Namespace, source: Source | None = None) -> list[Transform]:
     """Frame transforms applied before publishing, in order (smoothing, then angles, then the avatar)."""
     transforms = _options.transforms_from_args(args)
-    solver = _avatar.solver_from_args(args, source.info) if source is not None else None
+    solver = (  # with hands, the fingers too
+        _avatar.solver_from_args(args, source.info, hands=bool(hello_for(args, source).hand_landmarks))
+        if source is not None
+        else None
+    )
     return transforms if solver is None else [*transforms, solver]
 
 
@@ -171,8 +175,13 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
             Recorder(
                 args.record,
                 lambda: writer_for(
-                    args.record, source.info, coords=args.coords, angles=hello.angles, max_people=hello.max_people
-                ),
+                    args.record,
+                    source.info,
+                    coords=args.coords,
+                    angles=hello.angles,
+                    max_people=hello.max_people,
+                    hands=bool(hello.hand_landmarks),
+                ),  # fmt: skip
                 overwrite=args.overwrite,
             )
         )
@@ -215,12 +224,21 @@ def hello_for(args: argparse.Namespace, source: Source) -> Hello:
         if source.info.kind in ("video", "webcam")
         else 1
     )
+    hands = (  # issue 10
+        source.hands
+        if isinstance(source, RecordingSource)
+        else bool(getattr(args, "hands", False)) and source.info.kind in ("video", "webcam")
+    )
+    if bones and hands:  # issue 10: the finger bones follow the body's
+        bones = (*bones, *FINGER_BONES)
     return Hello(
         source=source.info,
         angles=ANGLE_NAMES if args.angles else recorded,
         humanoid_bones=bones,
         max_people=people,
-        root_motion=_avatar.root_mode(args) if bones else "in-place",  # issue 15
+        root_motion=_avatar.root_mode(args) if bones else "in-place",
+        hand_landmarks=HAND_LANDMARK_NAMES if hands else (),
+        hand_bones=HAND_BONES if hands else (),
     )
 
 

@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_batch_arguments(
         parser, "with --out DIR: reuse the configurations an earlier run evaluated (DIR/parts) if nothing changed"
     )
-    add_estimator_arguments(parser)
+    add_estimator_arguments(parser, hands=False)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -139,6 +139,7 @@ def open_writer(
     source: Mapping[str, Any] | None = None,
     angles: Sequence[str] = (),
     max_people: int = 1,
+    hands: bool = False,
 ) -> RecordingWriter:
     """A streaming writer; the file is created (truncated) at once.
 
@@ -149,17 +150,21 @@ def open_writer(
       first frame's).
     - ``max_people``: how many people the stream tracks (JSONL header; txt and CSV keep the
       primary person only).
+    - ``hands``: the stream carries hands (``--hands``): JSONL and CSV write them (they also do when the
+      first frame has hands), BVH adds the finger joints. txt ignores them.
 
     Raises :class:`FormatError` when the file cannot be created.
     """
     kind = detect_format(path, fmt)
     try:
         if kind == "bvh":  # the humanoid pose of every frame (frames need ``humanoid``: run the solver first)
-            return BvhWriter(path, fps=fps)
+            return BvhWriter(path, fps=fps, fingers=hands)
         if kind == "txt":
             return TxtWriter(path, coords=one_coord_set(coords) or "world")
         if kind == "jsonl":
-            return JsonlWriter(path, coords=coords, fps=fps, source=source, angles=angles, max_people=max_people)
-        return CsvWriter(path, coords=coords, angles=angles)
+            return JsonlWriter(
+                path, coords=coords, fps=fps, source=source, angles=angles, max_people=max_people, hands=hands
+            )
+        return CsvWriter(path, coords=coords, angles=angles, hands=hands)
     except ValueError as exc:
         raise UserError(str(exc)) from None

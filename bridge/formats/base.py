@@ -112,6 +112,7 @@ class RecordingInfo:
     - ``angles``: names of the joint angles frames carry (empty when none).
     - ``version``: the format version from the file header (JSONL), else ``None``.
     - ``max_people``: how many people the recorded stream tracked (JSONL header; 1 for the others).
+    - ``hands``: the frames carry hands (``--hands``: JSONL header ``"hands": true``, CSV hand columns).
     """
 
     format: str
@@ -121,6 +122,7 @@ class RecordingInfo:
     angles: tuple[str, ...] = ()
     version: int | None = None
     max_people: int = 1
+    hands: bool = False
 
 
 class RecordingReader(abc.ABC):

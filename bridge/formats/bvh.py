@@ -17,6 +17,10 @@ What a file holds (see ``docs/outputs.md`` for importing it into Blender, Motion
   (0, 89, 0) cm in the rest pose, plus root motion when the stream has it (``--root-motion``). A grounded
   stream (``--grounded``, protocol/SPEC.md §4d) writes its hips as they are: their height above the floor
   (y = 0 of the file), so the standard skeleton's planted feet stand on the floor and a jump leaves it.
+- **Fingers** (``--hands`` with ``--avatar``; ``BvhWriter(fingers=True)``): the 30 finger bones of
+  :mod:`bridge.humanoid.fingers` under each hand as Mixamo-style joints (``LeftHandThumb1`` …
+  ``LeftHandPinky3``), offsets from its rest hand, an ``End Site`` after each fingertip. Frames without
+  finger rotations hold the fingers at rest.
 - **Timing**: ``Frame Time`` is 1 / the source's fps (30 when unknown). BVH frame *k* holds the pose at
   time *k* / fps from the first frame written: a file source (one frame per video frame) gives one BVH
   frame per source frame; a live source with an irregular clock is sampled (a late frame's slot holds the
@@ -46,7 +50,9 @@ import numpy.typing as npt
 from ..errors import FormatError
 from ..frame import PoseFrame
 from ..humanoid import BONES, PARENT, HumanoidPose, quat
+from ..humanoid import fingers as _fingers
 from ..humanoid.model import HIPS_HEIGHT, REST_JOINTS, REST_TIPS
+from ..skeleton import FINGER_BONES, FINGER_PARENTS
 from .base import RecordingWriter
 
 __all__ = ["JOINT_NAMES", "ORDER", "BvhWriter", "bvh_channels", "euler_zxy", "repair"]
@@ -76,6 +82,20 @@ JOINT_NAMES: Final[dict[str, str]] = {
     },
 }
 
+#: BVH joint names of the finger bones (Mixamo's: LeftHandThumb1 … LeftHandPinky3).
+FINGER_JOINT_NAMES: Final[dict[str, str]] = {
+    f"{side}{finger}{seg}": f"{side}Hand{mixamo}{k + 1}"
+    for side in ("Left", "Right")
+    for finger, mixamo in (
+        ("Thumb", "Thumb"),
+        ("Index", "Index"),
+        ("Middle", "Middle"),
+        ("Ring", "Ring"),
+        ("Little", "Pinky"),
+    )
+    for k, seg in enumerate(("Proximal", "Intermediate", "Distal"))
+}
+
 CM: Final[float] = 100.0
 _COUNT_WIDTH: Final[int] = 10
 _FLIP_X: Final = np.array([-1.0, 1.0, 1.0])
@@ -94,6 +114,29 @@ def _depth_first(i: int = 0) -> list[int]:
 #: Bone indices in the order of the hierarchy (depth first): the order of the motion values.
 ORDER: Final[tuple[int, ...]] = tuple(_depth_first())
 
+_ALL_BONES: Final = (*BONES, *FINGER_BONES)
+_ALL_PARENT: Final = (*PARENT, *(_ALL_BONES.index(FINGER_PARENTS[b]) for b in FINGER_BONES))
+_ALL_CHILDREN: Final[dict[int, list[int]]] = {
+    i: [j for j, p in enumerate(_ALL_PARENT) if p == i] for i in range(len(_ALL_BONES))
+}
+
+
+def _order(fingers: bool) -> tuple[int, ...]:
+    if not fingers:
+        return ORDER
+
+    def walk(i: int) -> list[int]:
+        out = [i]
+        for c in _ALL_CHILDREN[i]:
+            out += walk(c)
+        return out
+
+    return tuple(walk(0))
+
+
+#: The hierarchy's order with the finger bones (indices into BONES + FINGER_BONES).
+ORDER_WITH_FINGERS: Final[tuple[int, ...]] = _order(True)
+
 
 def _bvh_vector(v: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """A Unity-axes vector in meters → BVH axes in centimeters."""
@@ -106,33 +149,39 @@ def _fmt(v: npt.ArrayLike) -> str:
     return " ".join(f"{x:.6f}" for x in np.asarray(v, dtype=np.float64).reshape(-1))
 
 
-def _header(frame_time: float) -> tuple[str, str]:
+def _header(frame_time: float, fingers: bool = False) -> tuple[str, str]:
     """The file's text up to the count field, and the rest of the header after it."""
     lines = ["HIERARCHY"]
+    children = _ALL_CHILDREN if fingers else _CHILDREN
+    names = {**JOINT_NAMES, **FINGER_JOINT_NAMES}
+    tips = {**REST_TIPS, **_fingers.REST_TIPS}
 
     def joint(i: int, depth: int) -> None:
         pad = "\t" * depth
-        name = BONES[i]
-        kind = "ROOT" if PARENT[i] < 0 else "JOINT"
-        parent = BONES[PARENT[i]] if PARENT[i] >= 0 else name
-        offset = _bvh_vector(np.subtract(REST_JOINTS[name], REST_JOINTS[parent]))  # the root's: zero
-        channels = "CHANNELS 6 Xposition Yposition Zposition" if PARENT[i] < 0 else "CHANNELS 3"
+        name = _ALL_BONES[i]
+        kind = "ROOT" if _ALL_PARENT[i] < 0 else "JOINT"
+        parent = _ALL_BONES[_ALL_PARENT[i]] if _ALL_PARENT[i] >= 0 else name
+        if name in _fingers.REST_LOCAL:
+            offset = _bvh_vector(_fingers.REST_LOCAL[name])
+        else:
+            offset = _bvh_vector(np.subtract(REST_JOINTS[name], REST_JOINTS[parent]))  # the root's: zero
+        channels = "CHANNELS 6 Xposition Yposition Zposition" if _ALL_PARENT[i] < 0 else "CHANNELS 3"
         lines.extend(
             [
-                f"{pad}{kind} {JOINT_NAMES[name]}",
+                f"{pad}{kind} {names[name]}",
                 f"{pad}{{",
                 f"{pad}\tOFFSET {_fmt(offset)}",
                 f"{pad}\t{channels} Zrotation Xrotation Yrotation",
             ]
         )
-        for c in _CHILDREN[i]:
+        for c in children[i]:
             joint(c, depth + 1)
-        if not _CHILDREN[i]:
+        if not children[i]:
             lines.extend(
                 [
                     f"{pad}\tEnd Site",
                     f"{pad}\t{{",
-                    f"{pad}\t\tOFFSET {_fmt(_bvh_vector(REST_TIPS[name]))}",
+                    f"{pad}\t\tOFFSET {_fmt(_bvh_vector(tips[name]))}",
                     f"{pad}\t}}",
                 ]
             )
@@ -143,21 +192,23 @@ def _header(frame_time: float) -> tuple[str, str]:
     return "\n".join(lines), f"\nFrame Time: {frame_time:.8f}\n"
 
 
-def bvh_channels(pose: HumanoidPose | None) -> npt.NDArray[np.float64]:
+def bvh_channels(pose: HumanoidPose | None, fingers: bool = False) -> npt.NDArray[np.float64]:
     """The motion values of one frame in file order: hips position (cm), then Z, X, Y degrees per joint.
 
-    ``None`` (nobody seen yet) gives the rest pose. Pure: the mapping of the module docstring.
+    ``None`` (nobody seen yet) gives the rest pose. ``fingers``: the hierarchy has the finger joints (a
+    pose without finger rotations holds them at rest; without ``fingers`` a pose's finger rotations are
+    left out). Pure: the mapping of the module docstring.
     """
-    if pose is None:
-        rot = np.tile([0.0, 0.0, 0.0, 1.0], (len(BONES), 1))
-        hips = np.zeros(3)
-    else:
-        rot = pose.rotations.astype(np.float64)
+    count = len(_ALL_BONES) if fingers else len(BONES)
+    rot = np.tile([0.0, 0.0, 0.0, 1.0], (count, 1))
+    hips = np.zeros(3)
+    if pose is not None:
+        given = pose.rotations.astype(np.float64)[:count]
+        rot[: len(given)] = given
         hips = pose.hips.astype(np.float64)
-    rot = rot.copy()
     rot[0] = quat.mul(_HALF_TURN_Y, rot[0])  # the half turn about y: a person facing the camera faces +z
     hips = hips * np.array([-1.0, 1.0, -1.0])
-    rot = rot[list(ORDER)] * _MIRROR_Q
+    rot = rot[list(_order(fingers))] * _MIRROR_Q
     grounded = pose is not None and pose.contacts is not None  # hips already carry their height (§4d)
     position = _bvh_vector(hips if grounded else hips + np.array([0.0, HIPS_HEIGHT, 0.0]))
     return np.concatenate((position, euler_zxy(rot).reshape(-1))) + 0.0  # + 0.0: no "-0.000000"
@@ -190,21 +241,23 @@ def euler_zxy(q: npt.ArrayLike) -> npt.NDArray[np.float64]:
 class BvhWriter(RecordingWriter):
     """Writes a BVH file frame by frame (see the module docstring); ``fps`` sets the frame time.
 
-    Frames are written from their ``humanoid`` (the primary person's): run the solver first
-    (``serve --avatar``; ``serve --record x.bvh`` and ``extract --format bvh`` do it). The header is on
-    disk from creation; :attr:`frames_written` counts BVH frames, :attr:`dropped` source frames that
+    Frames are written from their ``humanoid`` (the primary person's; ``fingers``: with the finger joints):
+    run the solver first (``serve --avatar``; ``serve --record x.bvh`` and ``extract --format bvh`` do it). The
+    header is on disk from creation; :attr:`frames_written` counts BVH frames, :attr:`dropped` source frames that
     fell into a slot already written. Raises :class:`FormatError` when the file cannot be created and
     ``ValueError`` for a bad ``fps``.
     """
 
     format = "bvh"
 
-    def __init__(self, path: str | os.PathLike[str], fps: float | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], fps: float | None = None, *, fingers: bool = False) -> None:
         if fps is not None and not (math.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be > 0, got {fps}")
         super().__init__(path)
         self.fps = fps or 30.0
-        head, tail = _header(1.0 / self.fps)
+        #: The hierarchy has the 30 finger joints (``--avatar --hands``).
+        self.fingers = fingers
+        head, tail = _header(1.0 / self.fps, fingers)
         self._file.write(head)
         self._count_at = self._file.tell()
         self._file.write(f"{0:<{_COUNT_WIDTH}d}{tail}")
@@ -215,7 +268,7 @@ class BvhWriter(RecordingWriter):
         self._last_line = ""
 
     def _encode(self, frame: PoseFrame) -> str:
-        return _fmt(bvh_channels(frame.humanoid)) + "\n"
+        return _fmt(bvh_channels(frame.humanoid, self.fingers)) + "\n"
 
     def write(self, frame: PoseFrame) -> None:
         """Write the frame's pose into its slot (k = round((t − t0)·fps)); hold the last pose over a gap."""

@@ -7,6 +7,10 @@ Columns, in order:
   landmark in MediaPipe order (names from :mod:`bridge.skeleton`), for each field
   ``x``, ``y``, ``z``, ``visibility``, ``presence``: ``{set}_{landmark}_{field}``,
   e.g. ``world_left_wrist_x``, ``image_left_wrist_visibility``;
+- when the frames carry hands (``--hands``): for each set, for ``left_hand`` then ``right_hand``, for
+  each of the 21 hand landmarks, for each field: ``{set}_{side}_hand_{landmark}_{field}``, e.g.
+  ``world_left_hand_index_finger_tip_x``; then ``left_hand_score`` and ``right_hand_score``. A hand
+  not found in a frame has all its cells empty (the primary person's hands only, like the body);
 - when the frames carry joint angles: ``angle_{name}`` in degrees, e.g. ``angle_left_elbow``.
 
 A frame with no detection has every cell of a set empty; an angle that could
@@ -32,8 +36,8 @@ from typing import IO, Any
 import numpy as np
 
 from ..errors import FormatError
-from ..frame import BLOCK_SHAPE, PoseFrame
-from ..skeleton import LANDMARK_FIELDS, LANDMARK_NAMES
+from ..frame import BLOCK_SHAPE, HAND_BLOCK_SHAPE, Hand, PoseFrame
+from ..skeleton import HAND_LANDMARK_NAMES, LANDMARK_FIELDS, LANDMARK_NAMES
 from .base import (
     COORD_SETS,
     MAX_LINE,
@@ -54,11 +58,20 @@ _BASE = ("seq", "t", "captured_ns")
 _CELLS = BLOCK_SHAPE[0] * BLOCK_SHAPE[1]
 _ROW_FMT = ",".join(["%.9g"] * _CELLS)
 _EMPTY = "," * (_CELLS - 1)
+_HAND_CELLS = HAND_BLOCK_SHAPE[0] * HAND_BLOCK_SHAPE[1]
+_HAND_ROW_FMT = ",".join(["%.9g"] * _HAND_CELLS)
+_HAND_EMPTY = "," * (_HAND_CELLS - 1)
+_HAND_SIDES = ("left_hand", "right_hand")
 
 
 def landmark_columns(coord_set: str) -> list[str]:
     """The 165 column names of one set, e.g. ``world_nose_x`` ... ``world_right_foot_index_presence``."""
     return [f"{coord_set}_{name}_{fld}" for name in LANDMARK_NAMES for fld in LANDMARK_FIELDS]
+
+
+def hand_columns(coord_set: str, side: str) -> list[str]:
+    """The 105 column names of one hand in one set, e.g. ``world_left_hand_wrist_x`` ... ``..._pinky_tip_presence``."""
+    return [f"{coord_set}_{side}_{name}_{fld}" for name in HAND_LANDMARK_NAMES for fld in LANDMARK_FIELDS]
 
 
 def _num(v: float) -> str:
@@ -85,17 +98,26 @@ class CsvWriter(RecordingWriter):
         *,
         coords: str | Sequence[str] | None = None,
         angles: Sequence[str] = (),
+        hands: bool = False,
     ) -> None:
         self.coords = normalize_coords(coords, COORD_SETS)
         super().__init__(path)
         self.angles = tuple(angles)
+        #: Write hand columns (default: when the first frame has hands).
+        self.hands = bool(hands)
 
     def _prologue(self, frame: PoseFrame | None) -> str:
         if not self.angles and frame is not None and frame.angles is not None:
             self.angles = tuple(frame.angles)
+        self.hands = self.hands or (frame is not None and frame.hands)
         cols = list(_BASE)
         for c in self.coords:
             cols += landmark_columns(c)
+        if self.hands:
+            for c in self.coords:
+                for side in _HAND_SIDES:
+                    cols += hand_columns(c, side)
+            cols += [f"{side}_score" for side in _HAND_SIDES]
         cols += [f"angle_{a}" for a in self.angles]
         return ",".join(cols) + "\n"
 
@@ -109,6 +131,18 @@ class CsvWriter(RecordingWriter):
                 parts.append(_ROW_FMT % tuple(block.ravel().tolist()))
             else:
                 parts.append(",".join(_num(v) for v in block.ravel().tolist()))
+        if self.hands:
+            hands = (frame.left_hand, frame.right_hand)
+            for c in self.coords:
+                for hand in hands:
+                    block = None if hand is None else hand.world if c == "world" else hand.image
+                    if block is None:
+                        parts.append(_HAND_EMPTY)
+                    elif np.isfinite(block).all():
+                        parts.append(_HAND_ROW_FMT % tuple(block.ravel().tolist()))
+                    else:
+                        parts.append(",".join(_num(v) for v in block.ravel().tolist()))
+            parts += ["" if hand is None else repr(float(hand.score)) for hand in hands]
         if self.angles:
             got: Mapping[str, float | None] = frame.angles or {}
             parts.append(",".join(_angle(got.get(a)) for a in self.angles))
@@ -169,6 +203,20 @@ class CsvReader(LineRecordReader):
         known = set(_BASE) | {f"angle_{a}" for a in self._angles}
         for c in present:
             known |= set(landmark_columns(c))
+        self._hands = all(f"{side}_score" in where for side in _HAND_SIDES)
+        self._hand_cols: dict[tuple[str, str], np.ndarray] = {}
+        if self._hands:
+            for c in present:
+                for side in _HAND_SIDES:
+                    hand_names = hand_columns(c, side)
+                    absent = [n for n in hand_names if n not in where]
+                    if absent:
+                        raise format_error(self.path, 1, f"missing column {absent[0]!r} (hand columns)", text)
+                    known |= set(hand_names)
+                    if c in self._coords:
+                        self._hand_cols[(c, side)] = np.array([where[n] for n in hand_names])
+            known |= {f"{side}_score" for side in _HAND_SIDES}
+            self._score_cols = [where[f"{side}_score"] for side in _HAND_SIDES]
         unknown = [c for c in cols if c not in known]
         if unknown:
             log.warning("%s: ignoring %d unknown column(s): %s", self.path, len(unknown), ", ".join(unknown[:5]))
@@ -187,10 +235,10 @@ class CsvReader(LineRecordReader):
     @property
     def info(self) -> RecordingInfo:
         source = {"kind": "recording", "name": self.path.name}
-        return RecordingInfo("csv", self._fps, self._coords, source, self._angles)
+        return RecordingInfo("csv", self._fps, self._coords, source, self._angles, hands=self._hands)
 
     def _parse_frame(self, text: str, lineno: int) -> PoseFrame:
-        fast = self._parse_fast(text)
+        fast = None if self._hands else self._parse_fast(text)  # hands: rows with empty cells are common
         if fast is not None:
             return fast
         cells = text.split(",")
@@ -226,7 +274,36 @@ class CsvReader(LineRecordReader):
                     angles[name] = float(v) if v else None
                 except ValueError:
                     raise format_error(self.path, lineno, f"column 'angle_{name}': not a number: {v!r}", text) from None
-        return PoseFrame(seq, t, captured, blocks["image"], blocks["world"], angles)
+        if not self._hands:
+            return PoseFrame(seq, t, captured, blocks["image"], blocks["world"], angles)
+        left, right = (self._hand(cells, side, i, lineno, text) for i, side in enumerate(_HAND_SIDES))
+        return PoseFrame(
+            seq, t, captured, blocks["image"], blocks["world"], angles, left_hand=left, right_hand=right, hands=True
+        )
+
+    def _hand(self, cells: list[str], side: str, k: int, lineno: int, text: str) -> Hand | None:
+        """One hand of a row: ``None`` when its score cell is empty (not found in that frame)."""
+        score_text = cells[self._score_cols[k]].strip()
+        if not score_text:
+            return None
+        try:
+            score = float(score_text)
+            if not 0 <= score <= 1:
+                raise ValueError
+        except ValueError:
+            raise format_error(self.path, lineno, f"column '{side}_score': not a number in [0, 1]", text) from None
+        sets: dict[str, np.ndarray | None] = {"world": None, "image": None}
+        for c in self._coords:
+            values = [cells[i] for i in self._hand_cols[(c, side)]]
+            if not any(values):
+                continue
+            try:
+                sets[c] = np.array([float(v) if v else math.nan for v in values], dtype=np.float32).reshape(
+                    HAND_BLOCK_SHAPE
+                )
+            except ValueError:
+                raise format_error(self.path, lineno, f"{c} {side} columns: not a number", text) from None
+        return Hand(sets["image"], sets["world"], score)
 
     def _parse_fast(self, text: str) -> PoseFrame | None:
         """A row with no empty cell, parsed in C (orjson); ``None`` sends it to the checking parser."""

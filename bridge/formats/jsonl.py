@@ -24,6 +24,10 @@ Line 1, the header::
   (``--max-people``); each person has the header's coordinate sets and ``root`` (meters, the
   estimated hip position in the camera space shared by everyone, or ``null``). The
   top-level ``world``/``image`` then hold the primary person.
+- With hands (``--hands``; the header says ``"hands": true`` and lists ``hand_landmarks``), every
+  frame and every person has ``left_hand`` and ``right_hand`` after its landmark sets: ``null``
+  when not found in that frame, else ``{"world": [21 rows], "image": [21 rows], "score": s}``
+  (the header's coordinate sets; see ``protocol/SPEC.md`` §4c for the coordinates).
 - ``fps`` may be ``null`` (unknown); ``t`` of each frame is authoritative for timing.
 - Readers ignore unknown keys. A ``version`` newer than this reader's is refused.
 """
@@ -39,8 +43,8 @@ from typing import IO, Any
 import numpy as np
 
 from ..errors import FormatError
-from ..frame import BLOCK_SHAPE, Person, PoseFrame
-from ..skeleton import LANDMARK_FIELDS, LANDMARK_NAMES
+from ..frame import BLOCK_SHAPE, HAND_BLOCK_SHAPE, Hand, Person, PoseFrame
+from ..skeleton import HAND_LANDMARK_NAMES, LANDMARK_FIELDS, LANDMARK_NAMES
 from .base import (
     COORD_SETS,
     LineRecordReader,
@@ -61,17 +65,31 @@ _ROW = "[" + ",".join(["%.9g"] * BLOCK_SHAPE[1]) + "]"
 _BLOCK = "[" + ",".join([_ROW] * BLOCK_SHAPE[0]) + "]"
 
 
+_HAND_BLOCK = "[" + ",".join([_ROW] * HAND_BLOCK_SHAPE[0]) + "]"
+
+
 def _block_text(block: np.ndarray | None) -> str:
     if block is None:
         return "null"
     values = block.ravel().tolist()
     if np.isfinite(block).all():
-        return _BLOCK % tuple(values)
+        return (_BLOCK if block.shape == BLOCK_SHAPE else _HAND_BLOCK) % tuple(values)
     rows = (
         "[" + ",".join(f"{v:.9g}" if math.isfinite(v) else "null" for v in values[r * 5 : r * 5 + 5]) + "]"
-        for r in range(BLOCK_SHAPE[0])
+        for r in range(block.shape[0])
     )
     return "[" + ",".join(rows) + "]"
+
+
+def _hands_text(coords: Sequence[str], left: Hand | None, right: Hand | None) -> str:
+    out = ""
+    for key, hand in (("left_hand", left), ("right_hand", right)):
+        if hand is None:
+            out += f',"{key}":null'
+            continue
+        sets = ",".join(f'"{c}":' + _block_text(hand.world if c == "world" else hand.image) for c in coords)
+        out += f',"{key}":{{{sets},"score":{float(hand.score)!r}}}'
+    return out
 
 
 def _angles_text(angles: Mapping[str, float | None]) -> str:
@@ -98,6 +116,7 @@ class JsonlWriter(RecordingWriter):
         source: Mapping[str, Any] | None = None,
         angles: Sequence[str] = (),
         max_people: int = 1,
+        hands: bool = False,
     ) -> None:
         self.coords = normalize_coords(coords, COORD_SETS)
         super().__init__(path)
@@ -105,6 +124,8 @@ class JsonlWriter(RecordingWriter):
         self.source = dict(source or {})
         self.angles = tuple(angles)
         self.max_people = int(max_people)
+        #: Write hands (default: when the first frame has them).
+        self.hands = bool(hands)
 
     def _prologue(self, frame: PoseFrame | None) -> str:
         angles = self.angles or (tuple(frame.angles) if frame is not None and frame.angles is not None else ())
@@ -120,12 +141,18 @@ class JsonlWriter(RecordingWriter):
         }
         if self.max_people != 1:
             header["max_people"] = self.max_people
+        if self.hands or (frame is not None and frame.hands):
+            self.hands = True
+            header["hands"] = True
+            header["hand_landmarks"] = list(HAND_LANDMARK_NAMES)
         return json.dumps(header, separators=(",", ":"), ensure_ascii=False) + "\n"
 
     def _encode(self, frame: PoseFrame) -> str:
         parts = [f'{{"seq":{int(frame.seq)},"t":{float(frame.t)!r},"captured_ns":{int(frame.captured_ns)}']
         for name in self.coords:
             parts.append(f',"{name}":' + _block_text(frame.world if name == "world" else frame.image))
+        if self.hands:
+            parts.append(_hands_text(self.coords, frame.left_hand, frame.right_hand))
         if frame.angles is not None:
             parts.append(',"angles":' + _angles_text(frame.angles))
         if frame.people:
@@ -134,6 +161,8 @@ class JsonlWriter(RecordingWriter):
                 text = f'{{"id":{int(person.id)}'
                 for name in self.coords:
                     text += f',"{name}":' + _block_text(person.world if name == "world" else person.image)
+                if self.hands:
+                    text += _hands_text(self.coords, person.left_hand, person.right_hand)
                 root = person.root
                 ok = root is not None and all(math.isfinite(v) for v in root)
                 text += ',"root":' + (f"[{root[0]!r},{root[1]!r},{root[2]!r}]" if ok and root else "null")
@@ -146,12 +175,12 @@ class JsonlWriter(RecordingWriter):
         return "".join(parts)
 
 
-def _block(value: Any) -> np.ndarray | None:
+def _block(value: Any, shape: tuple[int, int] = BLOCK_SHAPE) -> np.ndarray | None:
     if value is None:
         return None
     arr = np.array(value, dtype=np.float32)  # null -> NaN
-    if arr.shape != BLOCK_SHAPE:
-        raise ValueError(f"must be 33 rows of 5 numbers, got shape {arr.shape}")
+    if arr.shape != shape:
+        raise ValueError(f"must be {shape[0]} rows of 5 numbers, got shape {arr.shape}")
     arr.flags.writeable = False
     return arr
 
@@ -230,6 +259,7 @@ class JsonlReader(LineRecordReader):
             tuple(map(str, angles)),
             h["version"],
             people,
+            h.get("hands") is True,
         )
 
     def _parse_frame(self, text: str, lineno: int) -> PoseFrame:
@@ -248,7 +278,33 @@ class JsonlReader(LineRecordReader):
         blocks = self._blocks(obj, lineno, text, "")
         angles = self._angles(obj.get("angles"), lineno, text, "field 'angles'")
         people = self._people(obj.get("people"), lineno, text)
-        return PoseFrame(obj["seq"], float(t), obj["captured_ns"], blocks["image"], blocks["world"], angles, people)
+        if self._header.get("hands") is not True:
+            return PoseFrame(obj["seq"], float(t), obj["captured_ns"], blocks["image"], blocks["world"], angles, people)
+        left, right = self._hands(obj, lineno, text, "")
+        return PoseFrame(
+            obj["seq"], float(t), obj["captured_ns"], blocks["image"], blocks["world"], angles, people,
+            left_hand=left, right_hand=right, hands=True,
+        )  # fmt: skip
+
+    def _hands(self, obj: dict[str, Any], lineno: int, text: str, who: str) -> tuple[Hand | None, Hand | None]:
+        """The ``left_hand`` and ``right_hand`` of a frame or a person (``null`` or absent: not found)."""
+        hands: list[Hand | None] = []
+        for key in ("left_hand", "right_hand"):
+            value = obj.get(key)
+            if value is None:
+                hands.append(None)
+                continue
+            score = value.get("score") if isinstance(value, dict) else None
+            if not isinstance(score, (int, float)) or isinstance(score, bool) or not 0 <= score <= 1:
+                raise format_error(self.path, lineno, f"{who}field {key!r} must be null or a hand with a score", text)
+            sets: dict[str, np.ndarray | None] = {"world": None, "image": None}
+            for name in self._coords:
+                try:
+                    sets[name] = _block(value.get(name), HAND_BLOCK_SHAPE)
+                except (ValueError, TypeError) as exc:
+                    raise format_error(self.path, lineno, f"{who}field {key}.{name} {exc}", text) from None
+            hands.append(Hand(sets["image"], sets["world"], float(score)))
+        return hands[0], hands[1]
 
     def _blocks(self, obj: dict[str, Any], lineno: int, text: str, who: str) -> dict[str, np.ndarray | None]:
         """The coordinate sets of a frame (``who`` empty) or of a person (``who`` "person N: ")."""
@@ -289,7 +345,8 @@ class JsonlReader(LineRecordReader):
                 raise format_error(self.path, lineno, f"person {item['id']}: 'root' must be 3 numbers or null", text)
             angles = self._angles(item.get("angles"), lineno, text, f"person {item['id']}: 'angles'")
             root3 = None if root is None else (float(root[0]), float(root[1]), float(root[2]))
-            people.append(Person(item["id"], blocks["image"], blocks["world"], root3, angles))
+            left, right = self._hands(item, lineno, text, f"person {item['id']}: ")
+            people.append(Person(item["id"], blocks["image"], blocks["world"], root3, angles, None, left, right))
         if len({p.id for p in people}) != len(people):
             raise format_error(self.path, lineno, "two people with the same 'id'", text)
         return tuple(sorted(people, key=lambda p: p.id))

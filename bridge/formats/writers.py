@@ -23,8 +23,10 @@ def writer_for(
     coords: str | None = None,
     angles: Sequence[str] = (),
     max_people: int = 1,
+    hands: bool = False,
 ) -> RecordingWriter:
-    """A writer for ``out`` with the source's metadata (JSONL header: fps, source, max_people).
+    """A writer for ``out`` with the source's metadata (JSONL header: fps, source, max_people; ``hands``:
+    the frames carry hands, JSONL and CSV keep them, a BVH file gets finger joints).
 
     ``coords``: ``world``/``image`` (one set), ``both``, or ``None`` — world
     for txt, both for JSONL/CSV. Raises :class:`~bridge.errors.UserError` for an unknown
@@ -41,4 +43,6 @@ def writer_for(
         "height": info.height,
         "frames": info.frames,
     }
-    return open_writer(out, kind, coords=sets, fps=info.fps, source=source, angles=angles, max_people=max_people)
+    return open_writer(
+        out, kind, coords=sets, fps=info.fps, source=source, angles=angles, max_people=max_people, hands=hands
+    )

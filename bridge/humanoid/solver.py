@@ -30,6 +30,8 @@ Per frame, with the landmarks in Unity axes (MediaPipe world (x, y, z) â†’ (x, â
   With ``grounding`` set the hips are grounded instead (:mod:`bridge.humanoid.grounding`: floor space,
   planted feet, jumps) and the pose carries the feet's contacts.
 - **Smoothing** (optional): One Euro on the rotations and the hips position (:mod:`.filters`).
+- **Fingers** (``fingers``, with ``--hands``): the 30 finger bones from each hand's 21 landmarks
+  (:mod:`bridge.humanoid.fingers`), appended after the body's bones (not smoothed).
 
 Time is the frames' ``t`` (seconds): a ``t`` that goes backwards (a loop or a seek) resets the state.
 """
@@ -45,11 +47,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ..camera import root_position
-from ..frame import PoseFrame
-from ..skeleton import INDEX
+from ..frame import Hand, PoseFrame
+from ..skeleton import FINGER_BONES, INDEX
 from ..transforms import Transform
 from . import quat
 from .filters import RotationFilter, RotationSmoothing
+from .fingers import FingerSolver
 from .grounding import Grounding, GroundingOptions
 from .limits import clamp
 from .model import (
@@ -122,8 +125,9 @@ class HumanoidPose:
         return cls(v[:3], v[3:].reshape(-1, 4))
 
     def rotation(self, bone: str) -> Array:
-        """The rotation of ``bone`` (a :data:`BONES` name) as float64 (x, y, z, w)."""
-        result: Array = self.rotations[BONE_INDEX[bone]].astype(np.float64)
+        """The rotation of ``bone`` (a :data:`BONES` name, or a finger bone when the pose has them) as float64."""
+        i = BONE_INDEX[bone] if bone in BONE_INDEX else len(BONES) + _FINGER_INDEX[bone]
+        result: Array = self.rotations[i].astype(np.float64)
         return result
 
     def __eq__(self, other: object) -> bool:
@@ -161,6 +165,8 @@ class SolverOptions:
     root_motion: bool = False
     fov_y_deg: float = DEFAULT_FOV_Y_DEG
     grounding: GroundingOptions | None = None
+    #: Append the 30 finger bones (``FINGER_BONES``) solved from the frames' hands (``--hands``).
+    fingers: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_visibility <= 1.0:
@@ -248,6 +254,8 @@ class HumanoidSolver:
         self.seen: frozenset[str] = frozenset()
         self.clamped: frozenset[str] = frozenset()
         self._limbs = tuple(self._make_limbs())
+        o = self.options
+        self._fingers = FingerSolver(o.hold, o.ease, o.limits) if o.fingers else None
         #: One solver per person id when frames carry several people (their own hold/ease and filters).
         self._people: dict[int, tuple[HumanoidSolver, float]] = {}
         self.reset()
@@ -262,6 +270,8 @@ class HumanoidSolver:
             self._filter.reset()
         if self._grounding is not None:
             self._grounding.reset()
+        if self._fingers is not None:
+            self._fingers.reset()
         self._people = {}
 
     # ------------------------------------------------------------------ frame transform
@@ -273,7 +283,9 @@ class HumanoidSolver:
         ``humanoid`` is the primary person's.
         """
         if not frame.people:
-            pose = self.solve(frame.world, frame.t, image=frame.image)
+            pose = self._with_fingers(
+                self.solve(frame.world, frame.t, image=frame.image), frame.left_hand, frame.right_hand
+            )
             return frame.replace(humanoid=pose)
         t = float(frame.t)
         people = []
@@ -282,9 +294,19 @@ class HumanoidSolver:
             if solver is None:
                 solver = HumanoidSolver(self.options, aspect=self.aspect)
             self._people[person.id] = (solver, t)
-            people.append(person.replace(humanoid=solver.solve(person.world, t, image=person.image)))
+            pose = solver._with_fingers(
+                solver.solve(person.world, t, image=person.image), person.left_hand, person.right_hand
+            )
+            people.append(person.replace(humanoid=pose))
         self._people = {pid: v for pid, v in self._people.items() if 0 <= t - v[1] <= self.PERSON_MEMORY}
         return frame.replace(humanoid=people[0].humanoid, people=tuple(people))
+
+    def _with_fingers(self, pose: HumanoidPose | None, left: Hand | None, right: Hand | None) -> HumanoidPose | None:
+        """``pose`` with the finger bones appended (``fingers`` on), solved at the time of the last :meth:`solve`."""
+        if pose is None or self._fingers is None:
+            return pose
+        rotations = self._fingers.solve(left, right, float(self._s.t or 0.0))
+        return HumanoidPose(pose.hips, np.concatenate((pose.rotations, rotations.astype(np.float32))))
 
     # ------------------------------------------------------------------ solving
 
@@ -545,6 +567,7 @@ class HumanoidSolver:
 
 
 _PARENT_OF: Final = PARENT
+_FINGER_INDEX: Final = {name: i for i, name in enumerate(FINGER_BONES)}
 _TORSO: Final = tuple(INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
 _FEET: Final = {s: tuple(INDEX[f"{s}_{n}"] for n in ("ankle", "heel", "foot_index")) for s in ("left", "right")}
 

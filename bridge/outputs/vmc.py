@@ -60,7 +60,9 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 
 from ..frame import PoseFrame
 from ..humanoid import BONES, PARENT, HumanoidPose, quat
+from ..humanoid import fingers as _fingers
 from ..humanoid.model import HIPS_HEIGHT, REST_JOINTS
+from ..skeleton import FINGER_BONES
 
 __all__ = [
     "DEFAULT_PORT",
@@ -92,7 +94,7 @@ TIME: Final[str] = "/VMC/Ext/T"
 
 _HALF_TURN_Y: Final = np.array([0.0, 1.0, 0.0, 0.0])  # 180° about y, (x, y, z, w)
 _MIRROR_NAME: Final[dict[str, str]] = {
-    b: b.replace("Left", "\0").replace("Right", "Left").replace("\0", "Right") for b in BONES
+    b: b.replace("Left", "\0").replace("Right", "Left").replace("\0", "Right") for b in (*BONES, *FINGER_BONES)
 }
 
 
@@ -103,9 +105,11 @@ def _rest_local(name: str, parent: int) -> tuple[float, float, float]:
     return (x, y, z)
 
 
-#: Local rest position of every bone (relative to its parent joint; Hips: above the root), meters, Unity axes.
+#: Local rest position of every bone (relative to its parent joint; Hips: above the root), meters, Unity axes;
+#: the finger bones' from :mod:`bridge.humanoid.fingers`.
 REST_LOCAL: Final[dict[str, tuple[float, float, float]]] = {
-    name: _rest_local(name, p) for name, p in zip(BONES, PARENT, strict=True)
+    **{name: _rest_local(name, p) for name, p in zip(BONES, PARENT, strict=True)},
+    **_fingers.REST_LOCAL,
 }
 
 
@@ -230,19 +234,20 @@ def _floats(v: npt.ArrayLike) -> tuple[float, ...]:
 def vmc_pose(pose: HumanoidPose, preset: str = "vseeface", *, mirror: bool = False) -> list[VmcBone]:
     """The root and every bone of ``pose`` as VMC sends them (see the module docstring for the mapping).
 
-    Returns ``root`` first, then the bones in :data:`bridge.humanoid.BONES` order (named after the
-    mirror when ``mirror``). Pure: no I/O. Raises ``KeyError`` for an unknown preset.
+    Returns ``root`` first, then the bones in :data:`bridge.humanoid.BONES` order, then the finger bones
+    when the pose has them (``--hands``; :data:`~bridge.skeleton.FINGER_BONES` order), named after the
+    mirror when ``mirror``. Pure: no I/O. Raises ``KeyError`` for an unknown preset.
     """
     facing = PRESETS[preset].facing
     rot = pose.rotations.astype(np.float64)
     root = pose.hips.astype(np.float64)
     if pose.contacts is not None:  # grounded: the hips' height above the floor; the Hips bone adds 0.89 itself
         root = root - np.array([0.0, HIPS_HEIGHT, 0.0])
-    names = list(BONES)
+    names = [*BONES, *FINGER_BONES][: len(rot)]
     if mirror:
         rot = rot * np.array([1.0, -1.0, -1.0, 1.0])
         root = root * np.array([-1.0, 1.0, 1.0])
-        names = [_MIRROR_NAME[b] for b in BONES]
+        names = [_MIRROR_NAME[b] for b in names]
     hips = rot[0]
     if facing == "+z":
         hips = quat.mul(_HALF_TURN_Y, hips)

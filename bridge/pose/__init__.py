@@ -9,7 +9,15 @@ Nothing here knows about sockets or clients.
 """
 
 from .engine import Estimator, EstimatorOptions, frame_timestamp_ms, landmarks_to_block
-from .models import DEFAULT_MODEL, MODEL_NAMES, build_full_model, fetch_model, resolve_model
+from .models import (
+    DEFAULT_MODEL,
+    MODEL_NAMES,
+    build_full_model,
+    build_hand_model,
+    fetch_model,
+    resolve_hand_model,
+    resolve_model,
+)
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -17,8 +25,10 @@ __all__ = [
     "Estimator",
     "EstimatorOptions",
     "build_full_model",
+    "build_hand_model",
     "fetch_model",
     "frame_timestamp_ms",
     "landmarks_to_block",
+    "resolve_hand_model",
     "resolve_model",
 ]

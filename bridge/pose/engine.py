@@ -23,6 +23,9 @@ previous frame's when two frames would share a millisecond (sources above 1000 f
 The model (``lite``, ``full``, ``heavy`` or a ``.task`` file) is resolved by
 :mod:`bridge.pose.models`: a named model missing from the cache is downloaded, or for
 ``full`` built offline, the first time.
+
+With ``hands`` on, :meth:`Estimator.detect` also finds each pose's hands (:mod:`bridge.pose.hands`:
+``HandLandmarker`` on crops around the pose's wrists, same running mode, same timestamps).
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelMissingError, UserError, missing_library_message
-from ..frame import BLOCK_SHAPE, Block
-from .models import DEFAULT_MODEL, MODEL_NAMES, resolve_model
+from ..frame import BLOCK_SHAPE, Block, Hand
+from .models import DEFAULT_MODEL, MODEL_NAMES, resolve_hand_model, resolve_model
 
 # MediaPipe's native code logs through glog/absl: keep its INFO lines off the user's terminal.
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -61,6 +64,10 @@ class EstimatorOptions:
     num_poses: int = 1
     #: The camera's horizontal field of view in degrees, for placing several people in one space.
     camera_fov: float = 60.0
+    #: Find each person's hands too (``--hands``): 21 landmarks per hand (:mod:`bridge.pose.hands`).
+    hands: bool = False
+    #: The hand landmarker bundle (a ``.task`` path); ``None``: the cached one, fetched or built when missing.
+    hand_model: str | None = None
 
     def validate(self) -> None:
         """Raise :class:`UserError` naming the first bad value (the model file is checked on load)."""
@@ -81,12 +88,10 @@ def frame_timestamp_ms(t: float) -> int:
     return round(t * 1000.0)
 
 
-def landmarks_to_block(landmarks: Sequence[Any]) -> Block:
-    """MediaPipe landmarks (``x, y, z, visibility, presence``) → a read-only (33, 5) float32 block.
-
-    A ``visibility`` or ``presence`` MediaPipe left unset (the Tasks engine sets both) is 1.0.
-    """
-    rows = [
+def landmark_rows(landmarks: Sequence[Any]) -> list[tuple[float, float, float, float, float]]:
+    """MediaPipe landmarks as ``(x, y, z, visibility, presence)`` rows; an unset visibility or presence is 1.0
+    (the pose landmarker sets both; the hand landmarker neither)."""
+    return [
         (
             lm.x,
             lm.y,
@@ -96,15 +101,26 @@ def landmarks_to_block(landmarks: Sequence[Any]) -> Block:
         )
         for lm in landmarks
     ]
-    block = np.array(rows, dtype=np.float32)
+
+
+def landmarks_to_block(landmarks: Sequence[Any]) -> Block:
+    """MediaPipe landmarks (``x, y, z, visibility, presence``) → a read-only (33, 5) float32 block.
+
+    A ``visibility`` or ``presence`` MediaPipe left unset (the Tasks engine sets both) is 1.0.
+    """
+    block = np.array(landmark_rows(landmarks), dtype=np.float32)
     if block.shape != BLOCK_SHAPE:
         raise RuntimeError(f"MediaPipe returned {block.shape[0]} landmarks, expected {BLOCK_SHAPE[0]}")
     block.flags.writeable = False
     return block
 
 
+#: One pose found by :meth:`Estimator.detect`: image and world landmarks, left and right hand.
+Detection = tuple[Block, Block | None, Hand | None, Hand | None]
+
+
 class Estimator:
-    """One MediaPipe ``PoseLandmarker``. Not thread-safe: create and use it on one thread.
+    """One ``PoseLandmarker`` (with ``hands``, a hand finder too). Not thread-safe: create and use it on one thread.
 
     Creating it resolves the model (which may download or build it once: see
     :mod:`bridge.pose.models`) and raises :class:`~bridge.errors.ModelMissingError` when
@@ -116,7 +132,9 @@ class Estimator:
         self.options = options or EstimatorOptions()
         self.options.validate()
         self.model_path = model_path if model_path is not None else resolve_model(self.options.model)
+        self.hand_model_path = resolve_hand_model(self.options.hand_model) if self.options.hands else None
         self._landmarker: Any = None
+        self._hands: Any = None
         self._last_ms = -1
         self._open()
 
@@ -141,6 +159,20 @@ class Estimator:
         except (RuntimeError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelMissingError(f"MediaPipe cannot load the model {self.model_path}: {first}") from None
+        if self.hand_model_path is not None:
+            from .hands import HandFinder
+
+            try:
+                self._hands = HandFinder(
+                    self.hand_model_path,
+                    static_image_mode=o.static_image_mode,
+                    min_detection=o.min_detection_confidence,
+                    min_presence=o.min_presence_confidence,
+                    min_tracking=o.min_tracking_confidence,
+                )
+            except BaseException:
+                self.close()
+                raise
         self._last_ms = -1
 
     def reset(self) -> None:
@@ -160,6 +192,11 @@ class Estimator:
 
     def process_all(self, rgb: np.ndarray, t: float | None = None) -> list[tuple[Block, Block | None]]:
         """Like :meth:`process`, every pose found (up to ``num_poses``), in MediaPipe's order (no identity)."""
+        return [(image, world) for image, world, _, _ in self.detect(rgb, t)]
+
+    def detect(self, rgb: np.ndarray, t: float | None = None) -> list[Detection]:
+        """Like :meth:`process_all`, with each pose's ``(left, right)`` hands (``None`` without ``hands``,
+        or when that hand is not found in this frame)."""
         import mediapipe as mp
 
         if self._landmarker is None:
@@ -173,16 +210,23 @@ class Estimator:
             self._last_ms = ms
             result = self._landmarker.detect_for_video(image, ms)
         worlds = result.pose_world_landmarks or []
-        return [
+        poses = [
             (landmarks_to_block(lms), landmarks_to_block(worlds[i]) if i < len(worlds) else None)
             for i, lms in enumerate(result.pose_landmarks or [])
         ]
+        if self._hands is None or not poses:
+            return [(image, world, None, None) for image, world in poses]
+        hands = self._hands.find(rgb, poses, self._last_ms)
+        return [(image, world, left, right) for (image, world), (left, right) in zip(poses, hands, strict=True)]
 
     def close(self) -> None:
         """Release the MediaPipe graph. Idempotent."""
         landmarker, self._landmarker = self._landmarker, None
         if landmarker is not None:
             landmarker.close()
+        hands, self._hands = self._hands, None
+        if hands is not None:
+            hands.close()
 
     def __enter__(self) -> Estimator:
         return self

@@ -20,6 +20,11 @@ and get there in one of two ways:
   metadata writer adds; the input scaling comes from the legacy graph configs (detector
   to [-1, 1], landmark model to [0, 1]).
 
+The hand landmarker of ``--hands`` (``hand_landmarker.task``, named ``hand`` in the cache) comes the
+same two ways: :func:`resolve_hand_model` downloads MediaPipe's bundle, or :func:`build_hand_model`
+assembles it from the same wheel's ``palm_detection_full.tflite`` and ``hand_landmark_full.tflite``
+(both fed [0, 1] by their legacy graphs) through the same code path.
+
 Each cached bundle has a small ``.json`` beside it saying where it came from and its
 SHA-256 (``pose-bridge models list`` shows them). Downloads go to
 ``$POSE_BRIDGE_MODEL_URL`` when set (a template with ``{name}``): the tests point it at a
@@ -87,6 +92,33 @@ WHEEL_MODELS = {
     ),
 }
 
+#: The hand landmarker (``--hands``): MediaPipe's storage, and its bundle's two models.
+HAND_MODEL_NAME = "hand"
+HAND_MODEL_URL = (
+    "https://storage.googleapis.com/mediapipe-models/hand_landmarker/hand_landmarker/float16/1/hand_landmarker.task"
+)
+HAND_BUNDLE_MEMBERS = ("hand_detector.tflite", "hand_landmarks_detector.tflite")
+#: The hand models in the same wheel, as :data:`WHEEL_MODELS`. The legacy graphs that ran them feed both
+#: with a tensor range of [0, 1] (``palm_detection_cpu.pbtxt`` and ``hand_landmark_cpu.pbtxt``:
+#: ``output_tensor_float_range { min: 0.0 max: 1.0 }``; the wheel holds them compiled into its library, so
+#: the values are copied here, like the pose ones).
+HAND_WHEEL_MODELS = {
+    "mediapipe/modules/palm_detection/palm_detection_full.tflite": (
+        "hand_detector.tflite",
+        "1b14e9422c6ad006cde6581a46c8b90dd573c07ab7f3934b5589e7cea3f89a54",
+        0.0,  # palm_detection_cpu.pbtxt: tensor range [0, 1]
+        255.0,
+        2,  # boxes + scores
+    ),
+    "mediapipe/modules/hand_landmark/hand_landmark_full.tflite": (
+        "hand_landmarks_detector.tflite",
+        "11c272b891e1a99ab034208e23937a8008388cf11ed2a9d776ed3d01d0ba00e3",
+        0.0,  # hand_landmark_cpu.pbtxt: tensor range [0, 1]
+        255.0,
+        4,  # landmarks, hand presence, handedness, world landmarks
+    ),
+}
+
 _ENV_CACHE = "POSE_BRIDGE_CACHE"
 _ENV_URL = "POSE_BRIDGE_MODEL_URL"
 
@@ -107,13 +139,18 @@ def models_dir() -> Path:
 
 
 def model_file(name: str) -> Path:
-    """The cache path of the named model (it may not exist yet)."""
+    """The cache path of the named model (it may not exist yet); ``hand`` is the hand landmarker."""
+    if name == HAND_MODEL_NAME:
+        return models_dir() / "hand_landmarker.task"
     return models_dir() / f"pose_landmarker_{name}.task"
 
 
 def model_url(name: str) -> str:
-    """Where :func:`fetch_model` downloads ``name`` from."""
-    return os.environ.get(_ENV_URL, MODEL_URL).format(name=name)
+    """Where :func:`fetch_model` downloads ``name`` from (``$POSE_BRIDGE_MODEL_URL`` serves ``hand`` too)."""
+    env = os.environ.get(_ENV_URL)
+    if env:
+        return env.format(name=name)
+    return HAND_MODEL_URL if name == HAND_MODEL_NAME else MODEL_URL.format(name=name)
 
 
 def sha256_of(path: Path) -> str:
@@ -135,10 +172,11 @@ class CachedModel:
     origin: str
 
 
-def check_bundle(path: Path) -> None:
-    """Raise :class:`ModelMissingError` unless ``path`` is a readable pose landmarker bundle.
+def check_bundle(path: Path, members: tuple[str, ...] = BUNDLE_MEMBERS, what: str = "pose landmarker") -> None:
+    """Raise :class:`ModelMissingError` unless ``path`` is a readable ``what`` bundle.
 
-    A bundle is a zip holding :data:`BUNDLE_MEMBERS`; this catches a truncated download, an
+    A bundle is a zip holding ``members`` (:data:`BUNDLE_MEMBERS`, or :data:`HAND_BUNDLE_MEMBERS`
+    for the hand landmarker); this catches a truncated download, an
     HTML error page saved as a model, or a hand-made bundle missing a model, before MediaPipe
     fails on it with a less helpful message.
     """
@@ -148,16 +186,16 @@ def check_bundle(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
     except (OSError, zipfile.BadZipFile) as exc:
-        raise ModelMissingError(f"{path} is not a MediaPipe pose landmarker bundle (.task): {exc}") from None
-    missing = [m for m in BUNDLE_MEMBERS if m not in names]
+        raise ModelMissingError(f"{path} is not a MediaPipe {what} bundle (.task): {exc}") from None
+    missing = [m for m in members if m not in names]
     if missing:
-        raise ModelMissingError(f"{path} is not a pose landmarker bundle: it lacks {', '.join(missing)}")
+        raise ModelMissingError(f"{path} is not a {what} bundle: it lacks {', '.join(missing)}")
 
 
 def cached_models() -> list[CachedModel]:
-    """The named models in the cache, in :data:`MODEL_NAMES` order."""
+    """The named models in the cache, in :data:`MODEL_NAMES` order, then the hand landmarker (``hand``)."""
     found = []
-    for name in MODEL_NAMES:
+    for name in (*MODEL_NAMES, HAND_MODEL_NAME):
         path = model_file(name)
         if not path.is_file():
             continue
@@ -257,8 +295,8 @@ def fetch_model(name: str) -> Path:
     Raises :class:`~bridge.errors.ModelMissingError` with one line saying why (no network,
     an HTTP error, a hash mismatch, not a bundle) and leaves no partial file behind.
     """
-    if name not in MODEL_NAMES:
-        raise UserError(f"unknown model {name!r}: choose from {', '.join(MODEL_NAMES)}")
+    if name not in (*MODEL_NAMES, HAND_MODEL_NAME):
+        raise UserError(f"unknown model {name!r}: choose from {', '.join((*MODEL_NAMES, HAND_MODEL_NAME))}")
     import pooch  # with requests: loaded only when a model is downloaded, not at every start of the CLI
     import requests
 
@@ -266,7 +304,8 @@ def fetch_model(name: str) -> Path:
     path = model_file(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     known = KNOWN_SHA256.get(name)
-    print(f"pose-bridge: fetching BlazePose model '{name}' from {url}", file=sys.stderr, flush=True)
+    what = "hand landmarker" if name == HAND_MODEL_NAME else "BlazePose"
+    print(f"pose-bridge: fetching {what} model '{name}' from {url}", file=sys.stderr, flush=True)
     pooch.get_logger().setLevel(logging.WARNING)  # we say what happens ourselves
     try:
         # pooch downloads to a temporary file beside the target, checks the hash, then renames:
@@ -288,7 +327,10 @@ def fetch_model(name: str) -> Path:
     except ValueError as exc:  # pooch: hash mismatch (the file is not kept)
         raise ModelMissingError(f"the download of {url} is corrupt: {exc}") from None
     try:
-        check_bundle(path)
+        if name == HAND_MODEL_NAME:
+            check_bundle(path, HAND_BUNDLE_MEMBERS, what)
+        else:
+            check_bundle(path)
     except ModelMissingError:
         path.unlink(missing_ok=True)
         raise
@@ -322,10 +364,28 @@ def _metadata_writer() -> tuple[types.ModuleType, types.ModuleType]:
     return metadata_writer, model_asset_bundle_utils
 
 
-def _with_metadata(model: bytes, name: str, mean: float, std: float, outputs: int) -> bytes:
+def _without_archive(model: bytes) -> bytes:
+    """``model`` without a zip archive appended to it, if any.
+
+    The legacy hand landmark model carries its ``handedness.txt`` label file that way; the metadata
+    writer would pack it again with today's date, so the same wheel would no longer give the same
+    bytes. The Tasks graph names the handedness classes itself and does not read the file.
+    """
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(model)) as zf:
+            start = min((info.header_offset for info in zf.infolist()), default=len(model))
+    except zipfile.BadZipFile:
+        return model
+    return model[:start]
+
+
+def _with_metadata(model: bytes, name: str, mean: float, std: float, outputs: int, what: str = "BlazePose") -> bytes:
+    model = _without_archive(model)
     metadata_writer, _ = _metadata_writer()
     writer = metadata_writer.MetadataWriter.create(model)
-    writer.add_general_info(name, "BlazePose, from the mediapipe 0.10.21 wheel (Apache-2.0), built by pose-bridge")
+    writer.add_general_info(name, f"{what}, from the mediapipe 0.10.21 wheel (Apache-2.0), built by pose-bridge")
     writer.add_image_input(
         norm_mean=[mean], norm_std=[std], color_space_type=metadata_writer.metadata_fb.ColorSpaceType.RGB
     )
@@ -387,6 +447,51 @@ def download_wheel() -> Path:
     return target
 
 
+def _bundle_from_wheel(src: Path, recipe: dict[str, tuple[str, str, float, float, int]], what: str) -> dict[str, bytes]:
+    """The models of ``recipe`` read from the wheel ``src`` (SHA-256 checked) with MediaPipe's metadata added."""
+    if not src.is_file():
+        raise ModelMissingError(f"no such wheel: {src}")
+    members: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(src) as zf:
+            for member, (bundle_name, sha, *_) in recipe.items():
+                try:
+                    data = zf.read(member)
+                except KeyError:
+                    raise ModelMissingError(
+                        f"{src} does not contain {member}: is it the {WHEEL_REQUIREMENT} wheel?"
+                    ) from None
+                if hashlib.sha256(data).hexdigest() != sha:
+                    raise ModelMissingError(f"{member} in {src} is not the expected {what} model (SHA-256 differs)")
+                members[bundle_name] = data
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise ModelMissingError(f"cannot read {src}: {exc}") from None
+    try:
+        return {
+            name: _with_metadata(members[name], name.removesuffix(".tflite"), mean, std, outputs, what)
+            for name, _sha, mean, std, outputs in recipe.values()
+        }
+    except OSError as exc:  # MediaPipe's native library could not be loaded (a missing system library)
+        raise ModelMissingError(
+            missing_library_message(exc) or f"MediaPipe's metadata writer cannot run: {exc}"
+        ) from None
+
+
+def _build(
+    wheel: Path | None, out: Path | None, recipe: dict[str, tuple[str, str, float, float, int]], what: str, name: str
+) -> Path:
+    src = Path(wheel) if wheel is not None else download_wheel()
+    started = time.perf_counter()
+    models = _bundle_from_wheel(src, recipe, what)
+    target = Path(out) if out is not None else model_file(name)
+    with _atomic_path(target) as tmp:
+        _write_bundle(models, tmp)
+    if out is None:
+        _write_sidecar(target, f"built offline from {WHEEL_NAME}")
+    log.info("built %s in %.1f s", target, time.perf_counter() - started)
+    return target
+
+
 def build_full_model(wheel: Path | None = None, out: Path | None = None) -> Path:
     """Build ``pose_landmarker_full.task`` offline from the mediapipe 0.10.21 wheel; return its path.
 
@@ -399,38 +504,49 @@ def build_full_model(wheel: Path | None = None, out: Path | None = None) -> Path
     Raises :class:`~bridge.errors.ModelMissingError` when the wheel cannot be had or
     does not hold the expected files.
     """
-    src = Path(wheel) if wheel is not None else download_wheel()
-    if not src.is_file():
-        raise ModelMissingError(f"no such wheel: {src}")
-    started = time.perf_counter()
-    members: dict[str, bytes] = {}
-    try:
-        with zipfile.ZipFile(src) as zf:
-            for member, (bundle_name, sha, *_) in WHEEL_MODELS.items():
-                try:
-                    data = zf.read(member)
-                except KeyError:
-                    raise ModelMissingError(
-                        f"{src} does not contain {member}: is it the {WHEEL_REQUIREMENT} wheel?"
-                    ) from None
-                if hashlib.sha256(data).hexdigest() != sha:
-                    raise ModelMissingError(f"{member} in {src} is not the expected BlazePose model (SHA-256 differs)")
-                members[bundle_name] = data
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise ModelMissingError(f"cannot read {src}: {exc}") from None
-    try:
-        models = {
-            name: _with_metadata(members[name], name.removesuffix(".tflite"), mean, std, outputs)
-            for name, _sha, mean, std, outputs in WHEEL_MODELS.values()
-        }
-    except OSError as exc:  # MediaPipe's native library could not be loaded (a missing system library)
-        raise ModelMissingError(
-            missing_library_message(exc) or f"MediaPipe's metadata writer cannot run: {exc}"
-        ) from None
-    target = Path(out) if out is not None else model_file("full")
-    with _atomic_path(target) as tmp:
-        _write_bundle(models, tmp)
-    if out is None:
-        _write_sidecar(target, f"built offline from {WHEEL_NAME}")
-    log.info("built %s in %.1f s", target, time.perf_counter() - started)
-    return target
+    return _build(wheel, out, WHEEL_MODELS, "BlazePose", "full")
+
+
+def build_hand_model(wheel: Path | None = None, out: Path | None = None) -> Path:
+    """Build ``hand_landmarker.task`` offline from the same wheel (palm detector + hand landmarks, full).
+
+    Same rules as :func:`build_full_model` (one code path): atomic, reproducible, SHA-256 checked.
+    """
+    return _build(wheel, out, HAND_WHEEL_MODELS, "hand", HAND_MODEL_NAME)
+
+
+def resolve_hand_model(spec: str | None = None, *, download: bool = True, build: bool = True) -> Path:
+    """The hand landmarker bundle: ``spec`` as a path to a ``.task`` file, or (``None``) the cached one.
+
+    A missing cached bundle is downloaded (``download``) and, failing that, built offline from
+    the mediapipe 0.10.21 wheel (``build``), like ``--model full``. Raises
+    :class:`~bridge.errors.ModelMissingError` saying what to do when it cannot be had.
+    """
+    if spec is not None:
+        path = Path(spec).expanduser()
+        if not path.exists():
+            raise UserError(f"--hand-model must be a .task file, got {spec!r} (no such file)")
+        check_bundle(path, HAND_BUNDLE_MEMBERS, "hand landmarker")
+        return path
+    path = model_file(HAND_MODEL_NAME)
+    if path.is_file():
+        check_bundle(path, HAND_BUNDLE_MEMBERS, "hand landmarker")
+        return path
+    problems = []
+    if download:
+        try:
+            return fetch_model(HAND_MODEL_NAME)
+        except ModelMissingError as exc:
+            problems.append(str(exc))
+            if build:
+                print(f"pose-bridge: {exc}; building it offline instead", file=sys.stderr, flush=True)
+    if build:
+        try:
+            return build_hand_model()
+        except ModelMissingError as exc:
+            problems.append(str(exc))
+    raise ModelMissingError(
+        f"the hand model is not installed ({path}): {'; '.join(problems) or 'downloads are off'}. "
+        f"To get it: run 'pose-bridge models build --hands' (needs PyPI) or 'pose-bridge models fetch hand' "
+        f"where there is internet, then copy the file to {path}"
+    )

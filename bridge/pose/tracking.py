@@ -34,7 +34,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ..camera import root_position
-from ..frame import Block, Person
+from ..frame import Block, Hand, Person
 from ..skeleton import INDEX
 
 _SHOULDERS = (INDEX["left_shoulder"], INDEX["right_shoulder"])
@@ -174,15 +174,20 @@ class PeopleTracker:
         self.tracker.reset()
 
     def update(
-        self, t: float, poses: Sequence[tuple[Block, Block | None]]
+        self,
+        t: float,
+        poses: Sequence[tuple[Block, Block | None]],
+        hands: Sequence[tuple[Hand | None, Hand | None]] | None = None,
     ) -> tuple[Block | None, Block | None, tuple[Person, ...]]:
+        """``hands``: each pose's ``(left, right)`` hands, in the order of ``poses`` (``None``: no hands)."""
         ids = self.tracker.update(t, [image for image, _ in poses])
         people = []
-        for pid, (image, world) in zip(ids, poses, strict=True):
+        for k, (pid, (image, world)) in enumerate(zip(ids, poses, strict=True)):
             if pid is None:
                 continue
             root = root_position(image, world, self.width, self.height, self.fov) if world is not None else None
-            people.append(Person(pid, image, world, root))
+            left, right = hands[k] if hands is not None else (None, None)
+            people.append(Person(pid, image, world, root, left_hand=left, right_hand=right))
         people.sort(key=lambda p: p.id)
         if not people:
             return None, None, ()

@@ -100,6 +100,11 @@ class RecordingSource(SeekableSource):
         return self.reader.info.angles
 
     @property
+    def hands(self) -> bool:
+        """The recording's frames carry hands (for ``hello``)."""
+        return self.reader.info.hands
+
+    @property
     def max_people(self) -> int:
         """How many people the recorded stream tracked (for ``hello``; 1 unless a JSONL header says more)."""
         return self.reader.info.max_people
@@ -120,7 +125,10 @@ class RecordingSource(SeekableSource):
                 for frame in batch:
                     seq = position if renumber else frame.seq
                     # (direct construction: 2.5x cheaper than frame.replace(), which counts at --speed max)
-                    yield PoseFrame(seq, frame.t, time.time_ns(), frame.image, frame.world, frame.angles, frame.people)
+                    yield PoseFrame(
+                        seq, frame.t, time.time_ns(), frame.image, frame.world, frame.angles, frame.people, None,
+                        frame.left_hand, frame.right_hand, frame.hands,
+                    )  # fmt: skip
                     position += 1
                 await asyncio.sleep(0)
         finally:

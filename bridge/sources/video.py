@@ -225,14 +225,31 @@ class VideoPipeline:
         est = self.prepare()
         seq = self._seq if self.live else image.index
         self._seq += 1
+        found = est.detect(image.rgb, image.t)
         if self.options.num_poses == 1:  # one person: exactly what the engine returns, no tracking
-            img, world = est.process(image.rgb, image.t)
-            return PoseFrame(seq=seq, t=image.t, captured_ns=captured_ns, image=img, world=world)
+            img, world, left, right = found[0] if found else (None, None, None, None)
+            return PoseFrame(
+                seq=seq,
+                t=image.t,
+                captured_ns=captured_ns,
+                image=img,
+                world=world,
+                left_hand=left,
+                right_hand=right,
+                hands=self.options.hands,
+            )
         if self._people is None:
             height, width = image.rgb.shape[:2]
             self._people = PeopleTracker(width, height, self.options.camera_fov)
-        img, world, people = self._people.update(image.t, est.process_all(image.rgb, image.t))
-        return PoseFrame(seq=seq, t=image.t, captured_ns=captured_ns, image=img, world=world, people=people)
+        img, world, people = self._people.update(
+            image.t, [(i, w) for i, w, _, _ in found], [(left, right) for _, _, left, right in found]
+        )
+        primary = people[0] if people else None
+        return PoseFrame(
+            seq=seq, t=image.t, captured_ns=captured_ns, image=img, world=world, people=people,
+            left_hand=primary.left_hand if primary else None, right_hand=primary.right_hand if primary else None,
+            hands=self.options.hands,
+        )  # fmt: skip
 
     def _restart(self) -> None:
         """A file plays again from frame 0: a new capture, and t restarts at 0 for the engine and tracking."""

@@ -28,6 +28,7 @@
     frame: null, // newest frame message
     pose: null, // newest detected pose as 3D points [{p:[X,Y,Z], v}] (kept while nobody is detected)
     people: [], // with serve --max-people: [{id, pts, labelAt}] for everyone in the newest frame, primary first
+    hands: [], // with serve --hands: [{side, pts}] of every hand in the newest frame (none: not found in it)
     framesReceived: 0,
     arrivals: [], // receive times (ms) of the last second of frames
     clockSamples: [], // {rtt, offset} from ping/pong, ms
@@ -177,6 +178,7 @@
     S.arrivals = [];
     S.latency = { e2e: [], net: [] };
     S.boneSides = m.bones.map(([a, b]) => boneSide(m.sides, a, b));
+    S.hands = [];
     const src = m.source;
     const size = src.width && src.height ? ` · ${src.width}×${src.height}` : "";
     const fps = src.fps ? ` · ${src.fps.toFixed(src.fps % 1 ? 2 : 0)} fps` : "";
@@ -211,6 +213,7 @@
     const pose = toPoints(m);
     if (pose) S.pose = pose;
     S.people = peoplePoints(m);
+    S.hands = handPoints(m, pose);
     if (m.angles) renderAngles(m.angles);
     if (S.avatar && m.humanoid) S.avatar.update(m.humanoid, m.contacts);
     if (S.hello && S.hello.source.replay && !seeking) {
@@ -461,6 +464,35 @@
     return out;
   }
 
+  // The hands of a frame (serve --hands, protocol/SPEC.md §4c) as view points, placed like their person's body:
+  // world hand landmarks are already in the body's world space (re-anchored at its wrist), image ones are shifted
+  // by the body's hip centre. Only this frame's hands: a hand not found in it is not drawn (never a stale one).
+  function handPoints(m, primary) {
+    const out = [];
+    const add = (person, centre, offset) => {
+      for (const side of ["left", "right"]) {
+        const hand = person[side + "_hand"];
+        if (!hand) continue;
+        const pts = toPoints(hand, centre, offset, false);
+        if (pts) out.push({ side, pts });
+      }
+    };
+    if (m.people && m.people.length) {
+      for (const p of S.people) {
+        const person = m.people.find((q) => q.id === p.id);
+        if (!person) continue;
+        const primaryRoot = m.people[0].root;
+        const offset = person !== m.people[0] && primaryRoot && person.root
+          ? [person.root[0] - primaryRoot[0], -(person.root[1] - primaryRoot[1]), -(person.root[2] - primaryRoot[2])]
+          : null;
+        add(person, p.pts.centre || (S.people[0] && S.people[0].pts.centre) || null, offset);
+      }
+    } else if (primary) {
+      add(m, primary.centre || null, null);
+    }
+    return out;
+  }
+
   // A colour per person id: hues a golden angle apart (the Unity package's People.ColorForId does the same).
   function idColor(id) {
     const h = (0.08 + id * 0.618033988749895) % 1;
@@ -575,6 +607,7 @@
       drawShadow(cam, S.pose, floor);
       drawSkeleton(cam, S.pose, detected);
       drawPeople(cam, detected);
+      drawHands(cam);
       if (S.avatar && S.showAvatar) S.avatar.draw({ ctx, cam, project, near: NEAR }, floor, detected);
     } else {
       ctx.fillStyle = "#8a93a3";
@@ -636,6 +669,38 @@
       ctx.fillStyle = rgba(person === S.people[0] ? [235, 235, 235] : idColor(person.id), 1);
       ctx.fillText("id " + person.id, s.x, s.y);
     }
+  }
+
+  // Each hand of the newest frame: its 21 bones (hello.hand_bones) and joints, thinner than the body's.
+  function drawHands(cam) {
+    const bones = S.hello.hand_bones;
+    if (!bones || !S.hands.length) return;
+    ctx.lineCap = "round";
+    for (const hand of S.hands) {
+      const color = SIDE_COLORS[hand.side] || SIDE_COLORS.center;
+      ctx.strokeStyle = rgba(color, 0.95);
+      for (const [a, b] of bones) {
+        const pa = hand.pts[a], pb = hand.pts[b];
+        if (!pa || !pb || !finite3(pa.p) || !finite3(pb.p)) continue;
+        const s = clipSegment(cam, pa.p, pb.p);
+        if (!s) continue;
+        ctx.lineWidth = clamp((0.012 * cam.F) / ((s[0].z + s[1].z) / 2), 1, 6);
+        ctx.beginPath();
+        ctx.moveTo(s[0].x, s[0].y);
+        ctx.lineTo(s[1].x, s[1].y);
+        ctx.stroke();
+      }
+      ctx.fillStyle = rgba([240, 240, 240], 0.95);
+      for (const q of hand.pts) {
+        if (!finite3(q.p)) continue;
+        const s = project(cam, q.p);
+        if (s.z <= NEAR) continue;
+        ctx.beginPath();
+        ctx.arc(s.x, s.y, clamp((0.008 * cam.F) / s.z, 1, 4), 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+    S.handDraws = (S.handDraws || 0) + 1;
   }
 
   function drawSkeleton(cam, pts, detected, tint) {

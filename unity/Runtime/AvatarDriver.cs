@@ -87,6 +87,9 @@ public sealed class AvatarDriver : MonoBehaviour
     [SerializeField] bool _rightArm = true;
     [SerializeField] bool _leftLeg = true;
     [SerializeField] bool _rightLeg = true;
+    [Tooltip("The finger bones, while the server sends them (pose-bridge serve --avatar --hands); without them the " +
+             "Animator keeps the fingers.")]
+    [SerializeField] bool _fingers = true;
 
     readonly Transform[] _bones = new Transform[HumanoidSkeleton.Count];
     readonly List<float> _restFeet = new List<float>();
@@ -161,6 +164,7 @@ public sealed class AvatarDriver : MonoBehaviour
             if (_rightArm) p |= BodyParts.RightArm;
             if (_leftLeg) p |= BodyParts.LeftLeg;
             if (_rightLeg) p |= BodyParts.RightLeg;
+            if (_fingers) p |= BodyParts.Fingers;
             return p;
         }
     }
@@ -364,7 +368,8 @@ public sealed class AvatarDriver : MonoBehaviour
         }
         var bones = new List<RigBone>();
         Array.Clear(_bones, 0, _bones.Length);
-        var wanted = new List<HumanoidBone>(HumanoidSkeleton.Driven) { HumanoidBone.LeftMiddleProximal, HumanoidBone.RightMiddleProximal };
+        var wanted = new List<HumanoidBone>(HumanoidSkeleton.Driven);
+        wanted.AddRange(HumanoidSkeleton.Fingers); // the middle fingers also give the hands' rest directions
         foreach (HumanoidBone bone in wanted)
         {
             Transform t = animator.GetBoneTransform((HumanBodyBones)(int)bone);

@@ -24,6 +24,12 @@ namespace PoseBridge
         public const int BlockLength = Landmarks * Fields;
         /// <summary>Bytes of one landmark block on the msgpack wire (little-endian float32).</summary>
         public const int BlockBytes = BlockLength * 4;
+        /// <summary>Landmarks of one hand (protocol/SPEC.md §4c).</summary>
+        public const int HandLandmarks = 21;
+        /// <summary>Floats in one hand block (21 × x, y, z, visibility, presence).</summary>
+        public const int HandBlockLength = HandLandmarks * Fields;
+        /// <summary>Bytes of one hand block on the msgpack wire.</summary>
+        public const int HandBlockBytes = HandBlockLength * 4;
 
         public static string Subprotocol(WireFormat format)
         {
@@ -82,6 +88,27 @@ namespace PoseBridge
         public string RootMotion = "in-place";
         /// <summary>The stream is grounded (<see cref="RootMotion"/> is "grounded").</summary>
         public bool Grounded { get { return RootMotion == "grounded"; } }
+        /// <summary>Hand landmark names (21, protocol/SPEC.md §4c); empty when frames carry no hands.</summary>
+        public string[] HandLandmarks = new string[0];
+        /// <summary>Hand bones as (from, to) index pairs into <see cref="HandLandmarks"/>; empty without hands.</summary>
+        public int[][] HandBones = new int[0][];
+
+        /// <summary>Whether frames carry <c>left_hand</c>/<c>right_hand</c> (the server runs with <c>--hands</c>).</summary>
+        public bool HasHands { get { return HandLandmarks.Length > 0; } }
+    }
+
+    /// <summary>
+    /// One hand of a person (protocol/SPEC.md §4c): 21 landmarks in MediaPipe Hands order. <see cref="World"/> is in the
+    /// body's world space (meters, the hand's wrist on the body's wrist), so it maps to Unity like the body's world.
+    /// </summary>
+    public sealed class HandMessage
+    {
+        /// <summary>105 floats (21 × x, y, z, visibility, presence), normalized image coordinates; or null.</summary>
+        public float[] Image;
+        /// <summary>105 floats in meters in the body's world space; or null.</summary>
+        public float[] World;
+        /// <summary>The hand model's confidence in [0, 1].</summary>
+        public double Score;
     }
 
     /// <summary>
@@ -116,6 +143,12 @@ namespace PoseBridge
         /// <see cref="World"/>, <see cref="Angles"/> and <see cref="Humanoid"/> are then the primary person's.
         /// </summary>
         public List<PersonMessage> People;
+        /// <summary>The primary person's left hand (<c>--hands</c>), or null when not found in this frame (or no hands).</summary>
+        public HandMessage LeftHand;
+        /// <summary>The primary person's right hand, or null.</summary>
+        public HandMessage RightHand;
+        /// <summary>Whether the frame had <c>left_hand</c>/<c>right_hand</c> keys (the stream carries hands).</summary>
+        public bool HasHands;
         /// <summary>Server wall clock (ns since the Unix epoch) when this message was sent.</summary>
         public ulong SentNs;
 
@@ -144,6 +177,10 @@ namespace PoseBridge
         public float[] Humanoid;
         /// <summary>The person's foot contacts (left, right) in a grounded stream; null otherwise.</summary>
         public bool[] Contacts;
+        /// <summary>This person's own left hand (<c>--hands</c>), or null when not found in this frame.</summary>
+        public HandMessage LeftHand;
+        /// <summary>This person's own right hand, or null.</summary>
+        public HandMessage RightHand;
     }
 
     /// <summary>The stream is over (<c>eof</c> or <c>shutdown</c>).</summary>

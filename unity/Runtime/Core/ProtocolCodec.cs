@@ -231,23 +231,30 @@ namespace PoseBridge
 
         static float[] Block(Dictionary<string, object> obj, string where, string key)
         {
+            return Block(obj, where, key, Protocol.Landmarks);
+        }
+
+        /// <summary>A block of <paramref name="landmarks"/> rows (33 for a body, 21 for a hand), or null.</summary>
+        static float[] Block(Dictionary<string, object> obj, string where, string key, int landmarks)
+        {
             object value;
             if (!obj.TryGetValue(key, out value) || value == null)
                 return null;
+            int length = landmarks * Protocol.Fields;
             var bytes = value as byte[];
             if (bytes != null)
             {
-                if (bytes.Length != Protocol.BlockBytes)
-                    throw Bad(where + ": field '" + key + "' must be " + Protocol.BlockBytes + " bytes (33x5 float32), got " + bytes.Length);
+                if (bytes.Length != length * 4)
+                    throw Bad(where + ": field '" + key + "' must be " + (length * 4) + " bytes (" + landmarks + "x5 float32), got " + bytes.Length);
                 return LittleEndianFloats(bytes);
             }
             var rows = value as List<object>;
             if (rows != null)
             {
-                string shape = where + ": field '" + key + "' must be 33 rows of 5 numbers";
-                if (rows.Count != Protocol.Landmarks)
+                string shape = where + ": field '" + key + "' must be " + landmarks + " rows of 5 numbers";
+                if (rows.Count != landmarks)
                     throw Bad(shape + ", got " + rows.Count + " rows");
-                var block = new float[Protocol.BlockLength];
+                var block = new float[length];
                 for (int i = 0; i < rows.Count; i++)
                 {
                     var row = rows[i] as List<object>;
@@ -283,6 +290,27 @@ namespace PoseBridge
                 }
             }
             return values;
+        }
+
+        /// <summary>left_hand / right_hand (protocol/SPEC.md §4c): null, or a map of image and world hand blocks and a score.</summary>
+        static HandMessage Hand(Dictionary<string, object> obj, string where, string key)
+        {
+            object value;
+            if (!obj.TryGetValue(key, out value) || value == null)
+                return null;
+            var map = value as Dictionary<string, object>;
+            if (map == null)
+                throw BadValue(where + ": field '" + key + "' must be a hand map or null, got " + TypeName(value));
+            string wh = where + "." + key;
+            double score = Float(map, wh, "score", false).Value;
+            if (score < 0 || score > 1)
+                throw BadValue(wh + ": field 'score' must be in [0, 1], got " + score.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return new HandMessage
+            {
+                Image = Block(map, wh, "image", Protocol.HandLandmarks),
+                World = Block(map, wh, "world", Protocol.HandLandmarks),
+                Score = score,
+            };
         }
 
         /// <summary>frame.humanoid: a bin of (3 + 4·N) little-endian float32, or [[x, y, z], [x, y, z, w] × N].</summary>
@@ -414,7 +442,29 @@ namespace PoseBridge
             }
             if (obj.ContainsKey("root_motion"))
                 hello.RootMotion = (string)Get(obj, w, "root_motion", Kind.String, false);
+            if (obj.ContainsKey("hand_landmarks"))
+                hello.HandLandmarks = StrList(obj, w, "hand_landmarks");
+            if (obj.ContainsKey("hand_bones"))
+                hello.HandBones = IndexPairs(obj, "hand_bones", hello.HandLandmarks.Length);
             return hello;
+        }
+
+        /// <summary>hello.hand_bones: [from, to] pairs, each index &lt; <paramref name="count"/>.</summary>
+        static int[][] IndexPairs(Dictionary<string, object> obj, string key, int count)
+        {
+            var raw = (List<object>)Get(obj, "hello", key, Kind.List, false);
+            var pairs = new int[raw.Count][];
+            for (int i = 0; i < raw.Count; i++)
+            {
+                var pair = raw[i] as List<object>;
+                if (pair == null || pair.Count != 2 || !(pair[0] is long) || !(pair[1] is long))
+                    throw BadValue("hello: field '" + key + "' must be a list of [from, to] index pairs");
+                long a = (long)pair[0], b = (long)pair[1];
+                if (a < 0 || a >= count || b < 0 || b >= count)
+                    throw BadValue("hello: a bone of '" + key + "' refers to a landmark index out of range");
+                pairs[i] = new[] { (int)a, (int)b };
+            }
+            return pairs;
         }
 
         static Dictionary<string, double?> Angles(Dictionary<string, object> obj, string where)
@@ -473,6 +523,8 @@ namespace PoseBridge
                 person.Angles = Angles(item, wp);
                 person.Humanoid = Humanoid(item, wp);
                 person.Contacts = person.Humanoid == null ? null : Contacts(item, wp);
+                person.LeftHand = Hand(item, wp, "left_hand");
+                person.RightHand = Hand(item, wp, "right_hand");
                 if (people.Count > 0 && person.Id <= people[people.Count - 1].Id)
                     throw BadValue(where + ": 'people' must be ordered by id, each id once");
                 people.Add(person);
@@ -494,6 +546,16 @@ namespace PoseBridge
             frame.Humanoid = Humanoid(obj, w);
             frame.Contacts = frame.Humanoid == null ? null : Contacts(obj, w);
             frame.People = People(obj, w);
+            frame.LeftHand = Hand(obj, w, "left_hand");
+            frame.RightHand = Hand(obj, w, "right_hand");
+            frame.HasHands = obj.ContainsKey("left_hand") || obj.ContainsKey("right_hand");
+            if (!frame.HasHands && frame.People != null)
+                foreach (object p in (List<object>)obj["people"])
+                {
+                    var map = (Dictionary<string, object>)p;
+                    if (map.ContainsKey("left_hand") || map.ContainsKey("right_hand"))
+                        frame.HasHands = true;
+                }
             frame.SentNs = Ns(obj, w, "sent_ns");
             return frame;
         }

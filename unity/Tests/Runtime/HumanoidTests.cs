@@ -322,7 +322,7 @@ namespace PoseBridge.Tests
             for (int i = 0; i < rig.Names.Count; i++)
                 rest.Add(rig.Position(i));
             var r = new HumanoidRetargeter(rig.Rest());
-            Assert.AreEqual(minimal ? 15 : 22, r.Order.Count);
+            Assert.AreEqual(minimal ? 15 : 24, r.Order.Count); // non-minimal: 22 body bones and the two middle fingers (driven only when sent)
             // identity pose: the exact T-pose, arms horizontal, whatever the A-pose and the bone axes
             r.Solve(new HumanoidPose(), new RetargetOptions());
             r.Apply(rig, BodyParts.All);
@@ -455,6 +455,133 @@ namespace PoseBridge.Tests
             b.Get(spine, out p, out q);
             Assert.Less(Vector3.Distance(p, new Vector3(0, 1.1f, 0)), 1e-5f);
             Assert.Throws<ArgumentOutOfRangeException>(() => b.Add(7, Vector3.Zero, Quaternion.Identity, Vector3.One));
+        }
+
+        // ------------------------------------------------------------------ fingers (serve --avatar --hands)
+
+        /// <summary>
+        /// A T-pose rig with five three-bone fingers per hand, each bone with Mixamo-like axes (y along it, a random
+        /// roll), resting a little curled (15° per joint, thumb 10°), with a tip node after each Distal bone.
+        /// </summary>
+        static TestRig HandsRig(int seed)
+        {
+            var rnd = new Random(seed);
+            var rig = new TestRig();
+            rig.Map[HumanoidBone.Hips] = rig.Add("Hips", null, new Vector3(0, 1, 0), BoneFrame(Vector3.UnitY, 0));
+            rig.Map[HumanoidBone.Spine] = rig.Add("Spine", "Hips", new Vector3(0, 1.1f, 0), BoneFrame(Vector3.UnitY, 0));
+            string[] fingerNames = { "Thumb", "Index", "Middle", "Ring", "Little" };
+            float[] across = { 0.022f, 0.022f, 0f, -0.02f, -0.038f };
+            foreach (int s in new[] { -1, 1 })
+            {
+                string side = s < 0 ? "Left" : "Right";
+                var x = new Vector3(s, 0, 0);
+                var shoulder = new Vector3(s * 0.18f, 1.45f, 0);
+                HumanoidBone upper = s < 0 ? HumanoidBone.LeftUpperArm : HumanoidBone.RightUpperArm;
+                HumanoidBone lower = s < 0 ? HumanoidBone.LeftLowerArm : HumanoidBone.RightLowerArm;
+                HumanoidBone hand = s < 0 ? HumanoidBone.LeftHand : HumanoidBone.RightHand;
+                rig.Map[upper] = rig.Add(side + "Arm", "Spine", shoulder, BoneFrame(x, rnd.NextDouble() * 360));
+                rig.Map[lower] = rig.Add(side + "ForeArm", side + "Arm", shoulder + 0.28f * x, BoneFrame(x, rnd.NextDouble() * 360));
+                Vector3 wrist = shoulder + 0.53f * x;
+                rig.Map[hand] = rig.Add(side + "Hand", side + "ForeArm", wrist, BoneFrame(x, rnd.NextDouble() * 360));
+                for (int f = 0; f < 5; f++)
+                {
+                    Vector3 dir = f == 0 ? Vector3.Normalize(new Vector3(s * 0.6f, -0.15f, 0.78f)) : x;
+                    Vector3 flexAxis = Vector3.Normalize(Vector3.Cross(dir, Vector3.UnitY)); // curls towards the palm (−y)
+                    Vector3 p = wrist + (f == 0 ? new Vector3(s * 0.025f, -0.012f, 0.022f) : new Vector3(s * 0.09f, 0, across[f]));
+                    string parent = side + "Hand";
+                    double curl = 0;
+                    for (int k = 0; k < 3; k++)
+                    {
+                        var bone = (HumanoidBone)((int)(s < 0 ? HumanoidBone.LeftThumbProximal : HumanoidBone.RightThumbProximal) + f * 3 + k);
+                        curl += (f == 0 ? 10 : 15) * (k < 2 ? 1 : 0); // the Distal straight on from its Intermediate
+                        Vector3 d = Vector3.Transform(dir, Axis(flexAxis, -curl * s * s));
+                        string name = side + fingerNames[f] + (k + 1);
+                        rig.Map[bone] = rig.Add(name, parent, p, BoneFrame(d, rnd.NextDouble() * 360));
+                        p += 0.03f * d;
+                        parent = name;
+                    }
+                    rig.Add(side + fingerNames[f] + "Tip", parent, p, Quaternion.Identity);
+                }
+            }
+            return rig;
+        }
+
+        [Test]
+        public void TheServersFingerBonesAreKnownInOrder()
+        {
+            string path = TestEnv.RepoFile("protocol/vectors/v1.json");
+            var doc = (Dictionary<string, object>)JsonReader.Read(File.ReadAllText(path, Encoding.UTF8));
+            Dictionary<string, object> vector = null;
+            foreach (object v in (List<object>)doc["vectors"])
+                if ((string)((Dictionary<string, object>)v)["name"] == "hello/humanoid-fingers")
+                    vector = (Dictionary<string, object>)v;
+            Assert.IsNotNull(vector);
+            var hello = (HelloMessage)ProtocolCodec.Decode(MessageTree.FromHex((string)vector["msgpack"]));
+            Assert.AreEqual(StreamBones.Length + 30, hello.HumanoidBones.Length);
+            for (int i = 0; i < 30; i++)
+                Assert.AreEqual(HumanoidSkeleton.Fingers[i].ToString(), hello.HumanoidBones[StreamBones.Length + i]);
+            Assert.AreEqual(21, hello.HandLandmarks.Length);
+            Assert.IsTrue(hello.HasHands);
+        }
+
+        [TestCase(1)]
+        [TestCase(2)]
+        public void FingersFollowTheStreamWithinOneDegree(int seed)
+        {
+            TestRig rig = HandsRig(seed);
+            var rest = new List<Vector3>();
+            for (int i = 0; i < rig.Names.Count; i++)
+                rest.Add(rig.Position(i));
+            var r = new HumanoidRetargeter(rig.Rest());
+            var rnd = new Random(seed);
+            var names = new List<string>(StreamBones);
+            foreach (HumanoidBone b in HumanoidSkeleton.Fingers)
+                names.Add(b.ToString());
+            var values = new List<float> { 0, 0, 0 };
+            foreach (string name in names)
+            {
+                // arms at rest; fingers bent up to 80° about a random axis (the retargeter maps any rotation)
+                var axis = new Vector3((float)(rnd.NextDouble() - 0.5), (float)(rnd.NextDouble() - 0.5), (float)(rnd.NextDouble() - 0.5));
+                Quaternion q = name.Contains("Proximal") || name.Contains("Intermediate") || name.Contains("Distal")
+                    ? Axis(axis, rnd.NextDouble() * 80) : Quaternion.Identity;
+                values.AddRange(new[] { q.X, q.Y, q.Z, q.W });
+            }
+            HumanoidPose pose = HumanoidPose.FromValues(values.ToArray(), names.ToArray());
+            r.Solve(pose, new RetargetOptions());
+            r.Apply(rig, BodyParts.All);
+            double worst = 0;
+            foreach (HumanoidBone bone in HumanoidSkeleton.Fingers)
+            {
+                int i = rig.Map[bone];
+                int child = HumanoidSkeleton.IsFinger((HumanoidBone)((int)bone + 1)) && ((int)bone - (int)HumanoidBone.LeftThumbProximal) % 3 != 2
+                    ? rig.Map[(HumanoidBone)((int)bone + 1)]
+                    : rig.Names.IndexOf(rig.Names[i].Substring(0, rig.Names[i].Length - 1) + "Tip");
+                Vector3 tpose;
+                HumanoidBone[] towards;
+                if (!HumanoidSkeleton.TryGetDirection(bone, out tpose, out towards))
+                    Assert.IsTrue(HumanoidSkeleton.TryGetDirection((HumanoidBone)((int)bone - 1), out tpose, out towards), bone.ToString());
+                Vector3 expected = Vector3.Transform(tpose, pose.World(bone));
+                double err = Degrees(expected, rig.Position(child) - rig.Position(i));
+                worst = Math.Max(worst, err);
+                Assert.Less(err, MaxDegrees, bone + " points " + err.ToString("0.000") + "° away");
+            }
+            Console.WriteLine("fingers: largest direction error " + worst.ToString("0.0000") + "°");
+        }
+
+        [Test]
+        public void FingersTheStreamDoesNotSendAreLeftToTheAnimator()
+        {
+            TestRig rig = HandsRig(3);
+            var r = new HumanoidRetargeter(rig.Rest());
+            int index = rig.Map[HumanoidBone.LeftIndexIntermediate];
+            rig.LocalRotations[index] = Axis(Vector3.UnitX, 40); // the Animator's grip
+            Quaternion before = rig.LocalRotations[index];
+            r.Solve(HumanoidPose.FromValues(RandomValues(new Random(1)), StreamBones), new RetargetOptions());
+            r.Apply(rig, BodyParts.All);
+            Assert.AreEqual(before, rig.LocalRotations[index]);
+            Assert.AreEqual(BodyParts.Fingers, HumanoidSkeleton.PartOf(HumanoidBone.RightLittleDistal));
+            Assert.AreEqual(HumanoidBone.RightThumbProximal, HumanoidSkeleton.Mirror(HumanoidBone.LeftThumbProximal));
+            Assert.AreEqual(HumanoidBone.LeftHand, HumanoidSkeleton.AncestorsOf(HumanoidBone.LeftThumbProximal)[0]);
         }
 
         [Test]

@@ -65,6 +65,14 @@ namespace PoseBridge.Tests
                     t["max_people"] = hello.MaxPeople;
                 if (hello.RootMotion != "in-place")
                     t["root_motion"] = hello.RootMotion;
+                if (hello.HandLandmarks.Length > 0)
+                {
+                    t["hand_landmarks"] = Strings(hello.HandLandmarks);
+                    var handBones = new List<object>();
+                    foreach (int[] b in hello.HandBones)
+                        handBones.Add(new List<object> { (long)b[0], (long)b[1] });
+                    t["hand_bones"] = handBones;
+                }
                 return t;
             }
             var frame = message as FrameMessage;
@@ -75,6 +83,11 @@ namespace PoseBridge.Tests
                 t["captured_ns"] = frame.CapturedNs;
                 t["image"] = Block(frame.Image);
                 t["world"] = Block(frame.World);
+                if (frame.HasHands)
+                {
+                    t["left_hand"] = HandTree(frame.LeftHand);
+                    t["right_hand"] = HandTree(frame.RightHand);
+                }
                 if (frame.Angles != null)
                     t["angles"] = AnglesTree(frame.Angles);
                 if (frame.Humanoid != null)
@@ -90,6 +103,11 @@ namespace PoseBridge.Tests
                         person["id"] = p.Id;
                         person["image"] = Block(p.Image);
                         person["world"] = Block(p.World);
+                        if (frame.HasHands)
+                        {
+                            person["left_hand"] = HandTree(p.LeftHand);
+                            person["right_hand"] = HandTree(p.RightHand);
+                        }
                         person["root"] = p.Root == null ? null : new List<object> { p.Root[0], p.Root[1], p.Root[2] };
                         if (p.Angles != null)
                             person["angles"] = AnglesTree(p.Angles);
@@ -160,12 +178,24 @@ namespace PoseBridge.Tests
             return list;
         }
 
-        static object Block(float[] block)
+        static object HandTree(HandMessage hand)
+        {
+            if (hand == null)
+                return null;
+            return new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                { "image", Block(hand.Image, Protocol.HandLandmarks) },
+                { "world", Block(hand.World, Protocol.HandLandmarks) },
+                { "score", hand.Score },
+            };
+        }
+
+        static object Block(float[] block, int landmarks = Protocol.Landmarks)
         {
             if (block == null)
                 return null;
             var rows = new List<object>();
-            for (int i = 0; i < Protocol.Landmarks; i++)
+            for (int i = 0; i < landmarks; i++)
             {
                 var row = new List<object>();
                 for (int j = 0; j < Protocol.Fields; j++)

@@ -31,10 +31,38 @@ namespace PoseBridge
         RightHand = 18,
         LeftToes = 19,
         RightToes = 20,
-        /// <summary>Not driven: it only gives a hand's direction in the rig's rest pose.</summary>
+        // The finger bones (protocol/SPEC.md §4c: serve --avatar --hands). LeftMiddleProximal and RightMiddleProximal
+        // also give a hand's direction in the rig's rest pose, whether or not the stream drives fingers.
+        LeftThumbProximal = 24,
+        LeftThumbIntermediate = 25,
+        LeftThumbDistal = 26,
+        LeftIndexProximal = 27,
+        LeftIndexIntermediate = 28,
+        LeftIndexDistal = 29,
         LeftMiddleProximal = 30,
-        /// <summary>Not driven: it only gives a hand's direction in the rig's rest pose.</summary>
+        LeftMiddleIntermediate = 31,
+        LeftMiddleDistal = 32,
+        LeftRingProximal = 33,
+        LeftRingIntermediate = 34,
+        LeftRingDistal = 35,
+        LeftLittleProximal = 36,
+        LeftLittleIntermediate = 37,
+        LeftLittleDistal = 38,
+        RightThumbProximal = 39,
+        RightThumbIntermediate = 40,
+        RightThumbDistal = 41,
+        RightIndexProximal = 42,
+        RightIndexIntermediate = 43,
+        RightIndexDistal = 44,
         RightMiddleProximal = 45,
+        RightMiddleIntermediate = 46,
+        RightMiddleDistal = 47,
+        RightRingProximal = 48,
+        RightRingIntermediate = 49,
+        RightRingDistal = 50,
+        RightLittleProximal = 51,
+        RightLittleIntermediate = 52,
+        RightLittleDistal = 53,
         /// <summary>Not in the stream: driven with the Chest's rotation (identity relative to it).</summary>
         UpperChest = 54,
     }
@@ -52,7 +80,9 @@ namespace PoseBridge
         RightArm = 8,
         LeftLeg = 16,
         RightLeg = 32,
-        All = Torso | Head | LeftArm | RightArm | LeftLeg | RightLeg,
+        /// <summary>The finger bones of both hands (driven only while the stream sends them: serve --avatar --hands).</summary>
+        Fingers = 64,
+        All = Torso | Head | LeftArm | RightArm | LeftLeg | RightLeg | Fingers,
     }
 
     /// <summary>
@@ -71,6 +101,30 @@ namespace PoseBridge
             HumanoidBone.LeftUpperLeg, HumanoidBone.LeftLowerLeg, HumanoidBone.LeftFoot, HumanoidBone.LeftToes,
             HumanoidBone.RightUpperLeg, HumanoidBone.RightLowerLeg, HumanoidBone.RightFoot, HumanoidBone.RightToes,
         };
+
+        /// <summary>
+        /// The 30 finger bones, in the stream's order (bridge/skeleton.py FINGER_BONES): left hand then right; Thumb,
+        /// Index, Middle, Ring, Little; Proximal, Intermediate, Distal. Driven only while the stream sends them.
+        /// </summary>
+        public static readonly HumanoidBone[] Fingers =
+        {
+            HumanoidBone.LeftThumbProximal, HumanoidBone.LeftThumbIntermediate, HumanoidBone.LeftThumbDistal,
+            HumanoidBone.LeftIndexProximal, HumanoidBone.LeftIndexIntermediate, HumanoidBone.LeftIndexDistal,
+            HumanoidBone.LeftMiddleProximal, HumanoidBone.LeftMiddleIntermediate, HumanoidBone.LeftMiddleDistal,
+            HumanoidBone.LeftRingProximal, HumanoidBone.LeftRingIntermediate, HumanoidBone.LeftRingDistal,
+            HumanoidBone.LeftLittleProximal, HumanoidBone.LeftLittleIntermediate, HumanoidBone.LeftLittleDistal,
+            HumanoidBone.RightThumbProximal, HumanoidBone.RightThumbIntermediate, HumanoidBone.RightThumbDistal,
+            HumanoidBone.RightIndexProximal, HumanoidBone.RightIndexIntermediate, HumanoidBone.RightIndexDistal,
+            HumanoidBone.RightMiddleProximal, HumanoidBone.RightMiddleIntermediate, HumanoidBone.RightMiddleDistal,
+            HumanoidBone.RightRingProximal, HumanoidBone.RightRingIntermediate, HumanoidBone.RightRingDistal,
+            HumanoidBone.RightLittleProximal, HumanoidBone.RightLittleIntermediate, HumanoidBone.RightLittleDistal,
+        };
+
+        /// <summary>Whether <paramref name="bone"/> is a finger bone.</summary>
+        public static bool IsFinger(HumanoidBone bone)
+        {
+            return (int)bone >= (int)HumanoidBone.LeftThumbProximal && (int)bone <= (int)HumanoidBone.RightLittleDistal;
+        }
 
         /// <summary>Number of values <see cref="HumanoidBone"/> casts to (<c>HumanBodyBones.LastBone</c>).</summary>
         public const int Count = 55;
@@ -91,8 +145,36 @@ namespace PoseBridge
             { HumanoidBone.RightLowerArm, new[] { HumanoidBone.RightUpperArm } },
             { HumanoidBone.LeftHand, new[] { HumanoidBone.LeftLowerArm } },
             { HumanoidBone.RightHand, new[] { HumanoidBone.RightLowerArm } },
+            { HumanoidBone.LeftThumbProximal, new[] { HumanoidBone.LeftHand } },
+            { HumanoidBone.LeftThumbIntermediate, new[] { HumanoidBone.LeftThumbProximal } },
+            { HumanoidBone.LeftThumbDistal, new[] { HumanoidBone.LeftThumbIntermediate } },
+            { HumanoidBone.LeftIndexProximal, new[] { HumanoidBone.LeftHand } },
+            { HumanoidBone.LeftIndexIntermediate, new[] { HumanoidBone.LeftIndexProximal } },
+            { HumanoidBone.LeftIndexDistal, new[] { HumanoidBone.LeftIndexIntermediate } },
             { HumanoidBone.LeftMiddleProximal, new[] { HumanoidBone.LeftHand } },
+            { HumanoidBone.LeftMiddleIntermediate, new[] { HumanoidBone.LeftMiddleProximal } },
+            { HumanoidBone.LeftMiddleDistal, new[] { HumanoidBone.LeftMiddleIntermediate } },
+            { HumanoidBone.LeftRingProximal, new[] { HumanoidBone.LeftHand } },
+            { HumanoidBone.LeftRingIntermediate, new[] { HumanoidBone.LeftRingProximal } },
+            { HumanoidBone.LeftRingDistal, new[] { HumanoidBone.LeftRingIntermediate } },
+            { HumanoidBone.LeftLittleProximal, new[] { HumanoidBone.LeftHand } },
+            { HumanoidBone.LeftLittleIntermediate, new[] { HumanoidBone.LeftLittleProximal } },
+            { HumanoidBone.LeftLittleDistal, new[] { HumanoidBone.LeftLittleIntermediate } },
+            { HumanoidBone.RightThumbProximal, new[] { HumanoidBone.RightHand } },
+            { HumanoidBone.RightThumbIntermediate, new[] { HumanoidBone.RightThumbProximal } },
+            { HumanoidBone.RightThumbDistal, new[] { HumanoidBone.RightThumbIntermediate } },
+            { HumanoidBone.RightIndexProximal, new[] { HumanoidBone.RightHand } },
+            { HumanoidBone.RightIndexIntermediate, new[] { HumanoidBone.RightIndexProximal } },
+            { HumanoidBone.RightIndexDistal, new[] { HumanoidBone.RightIndexIntermediate } },
             { HumanoidBone.RightMiddleProximal, new[] { HumanoidBone.RightHand } },
+            { HumanoidBone.RightMiddleIntermediate, new[] { HumanoidBone.RightMiddleProximal } },
+            { HumanoidBone.RightMiddleDistal, new[] { HumanoidBone.RightMiddleIntermediate } },
+            { HumanoidBone.RightRingProximal, new[] { HumanoidBone.RightHand } },
+            { HumanoidBone.RightRingIntermediate, new[] { HumanoidBone.RightRingProximal } },
+            { HumanoidBone.RightRingDistal, new[] { HumanoidBone.RightRingIntermediate } },
+            { HumanoidBone.RightLittleProximal, new[] { HumanoidBone.RightHand } },
+            { HumanoidBone.RightLittleIntermediate, new[] { HumanoidBone.RightLittleProximal } },
+            { HumanoidBone.RightLittleDistal, new[] { HumanoidBone.RightLittleIntermediate } },
             { HumanoidBone.LeftUpperLeg, new[] { HumanoidBone.Hips } },
             { HumanoidBone.RightUpperLeg, new[] { HumanoidBone.Hips } },
             { HumanoidBone.LeftLowerLeg, new[] { HumanoidBone.LeftUpperLeg } },
@@ -180,13 +262,11 @@ namespace PoseBridge
                 case HumanoidBone.LeftUpperArm:
                 case HumanoidBone.LeftLowerArm:
                 case HumanoidBone.LeftHand:
-                case HumanoidBone.LeftMiddleProximal:
                     return BodyParts.LeftArm;
                 case HumanoidBone.RightShoulder:
                 case HumanoidBone.RightUpperArm:
                 case HumanoidBone.RightLowerArm:
                 case HumanoidBone.RightHand:
-                case HumanoidBone.RightMiddleProximal:
                     return BodyParts.RightArm;
                 case HumanoidBone.LeftUpperLeg:
                 case HumanoidBone.LeftLowerLeg:
@@ -194,7 +274,7 @@ namespace PoseBridge
                 case HumanoidBone.LeftToes:
                     return BodyParts.LeftLeg;
                 default:
-                    return BodyParts.RightLeg;
+                    return IsFinger(bone) ? BodyParts.Fingers : BodyParts.RightLeg;
             }
         }
 
@@ -202,6 +282,28 @@ namespace PoseBridge
         static readonly Vector3 Down = new Vector3(0, -1, 0);
         static readonly Vector3 Left = new Vector3(-1, 0, 0);
         static readonly Vector3 Right = new Vector3(1, 0, 0);
+        // The rest hand's thumb (bridge/humanoid/fingers.py): forward and out, a little down; the right one mirrored.
+        static readonly Vector3 LeftThumb = Vector3.Normalize(new Vector3(-0.6f, -0.15f, 0.78f));
+        static readonly Vector3 RightThumb = Vector3.Normalize(new Vector3(0.6f, -0.15f, 0.78f));
+
+        /// <summary>
+        /// A finger bone's T-pose direction (along the arm; the thumb forward and out) and the bone it points to.
+        /// False for Distal bones (no child in the humanoid) and for other bones.
+        /// </summary>
+        static bool TryGetFingerDirection(HumanoidBone bone, out Vector3 direction, out HumanoidBone[] towards)
+        {
+            direction = Vector3.Zero;
+            towards = null;
+            if (!IsFinger(bone))
+                return false;
+            int k = ((int)bone - (int)HumanoidBone.LeftThumbProximal) % 15;
+            bool left = (int)bone <= (int)HumanoidBone.LeftLittleDistal;
+            if (k % 3 == 2)
+                return false;
+            direction = k < 3 ? (left ? LeftThumb : RightThumb) : (left ? Left : Right);
+            towards = new[] { (HumanoidBone)((int)bone + 1) };
+            return true;
+        }
 
         /// <summary>
         /// The T-pose direction of a bone and the rig bones (first present wins) its rest direction points to.
@@ -212,6 +314,8 @@ namespace PoseBridge
         {
             direction = Vector3.Zero;
             towards = null;
+            if (IsFinger(bone))
+                return TryGetFingerDirection(bone, out direction, out towards);
             switch (bone)
             {
                 case HumanoidBone.Spine:

@@ -53,7 +53,9 @@ namespace PoseBridge
     /// identity W gives the exact T-pose, and every bone points where the stream's bone points, whatever the rig's
     /// local axes. Bones the rig lacks (optional Chest, UpperChest, Neck, Shoulders, Toes) are skipped: the others
     /// are set in world terms, so nothing shifts. A hand without a mapped middle finger takes its forearm's
-    /// correction. Not thread-safe; call from the main thread.
+    /// correction. Finger bones (protocol/SPEC.md §4c) are driven only while the pose has them, so an Animator's hand
+    /// animation stays when the server sends no fingers; a finger's Distal bone takes its Intermediate's correction.
+    /// Not thread-safe; call from the main thread.
     /// </remarks>
     public sealed class HumanoidRetargeter
     {
@@ -67,6 +69,7 @@ namespace PoseBridge
         readonly Quaternion[] _target = new Quaternion[HumanoidSkeleton.Count];
         readonly HumanoidBone[] _parent = new HumanoidBone[HumanoidSkeleton.Count];
         readonly Quaternion[] _shown = new Quaternion[HumanoidSkeleton.Count];
+        readonly bool[] _driven = new bool[HumanoidSkeleton.Count]; // by the last Solve (fingers: only when sent)
         bool _hasShown;
         readonly List<HumanoidBone> _order = new List<HumanoidBone>();
 
@@ -83,7 +86,9 @@ namespace PoseBridge
             }
             if (!_present[(int)HumanoidBone.Hips])
                 throw new ArgumentException("a humanoid rig needs a Hips bone", "rest");
-            foreach (HumanoidBone bone in HumanoidSkeleton.Driven)
+            var candidates = new List<HumanoidBone>(HumanoidSkeleton.Driven);
+            candidates.AddRange(HumanoidSkeleton.Fingers);
+            foreach (HumanoidBone bone in candidates)
             {
                 if (!_present[(int)bone])
                     continue;
@@ -104,7 +109,11 @@ namespace PoseBridge
                 Vector3 ideal;
                 HumanoidBone[] towards;
                 if (!HumanoidSkeleton.TryGetDirection(bone, out ideal, out towards))
+                {
+                    if (HumanoidSkeleton.IsFinger(bone)) // a Distal bone: no child to measure, it takes its Intermediate's
+                        _correction[(int)bone] = _correction[(int)_parent[(int)bone]];
                     continue;
+                }
                 bool found = false;
                 foreach (HumanoidBone child in towards)
                 {
@@ -119,10 +128,14 @@ namespace PoseBridge
                 }
                 if (!found && (bone == HumanoidBone.LeftHand || bone == HumanoidBone.RightHand))
                     _correction[(int)bone] = _correction[(int)(bone == HumanoidBone.LeftHand ? HumanoidBone.LeftLowerArm : HumanoidBone.RightLowerArm)];
+                else if (!found && HumanoidSkeleton.IsFinger(bone)) // the next finger bone missing: the one before's
+                    _correction[(int)bone] = _correction[(int)_parent[(int)bone]];
             }
             HipsPosition = RestHipsPosition;
             for (int i = 0; i < _target.Length; i++)
                 _target[i] = _restRotation[i];
+            foreach (HumanoidBone bone in _order)
+                _driven[(int)bone] = !HumanoidSkeleton.IsFinger(bone);
         }
 
         /// <summary>Whether the rig has this bone.</summary>
@@ -176,7 +189,9 @@ namespace PoseBridge
             foreach (HumanoidBone bone in _order)
             {
                 int i = (int)bone;
-                _target[i] = Quaternion.Normalize(p.World(bone) * _correction[i] * _restRotation[i]);
+                _driven[i] = !HumanoidSkeleton.IsFinger(bone) || p.Has(bone); // fingers: only those the stream sends
+                if (_driven[i])
+                    _target[i] = Quaternion.Normalize(p.World(bone) * _correction[i] * _restRotation[i]);
             }
             HipsPosition = options.Grounded
                 ? GroundedPlacement.Hips(p.HipsPosition, RestHipsPosition, SizeRatio, options.HeightScale)
@@ -201,6 +216,8 @@ namespace PoseBridge
             foreach (HumanoidBone bone in _order)
             {
                 int i = (int)bone;
+                if (!_driven[i])
+                    continue; // a finger the stream does not send: left to the Animator
                 _shown[i] = snap ? Relative(bone) : Quaternion.Slerp(_shown[i], Relative(bone), k);
                 if ((HumanoidSkeleton.PartOf(bone) & parts) == 0)
                     continue;
