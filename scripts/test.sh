@@ -32,7 +32,7 @@ export POSE_BRIDGE_PYTHON="$($PY -c 'import sys; print(sys.executable)')"
 echo "== BlazePose model and test media"
 # the cached full model (downloaded or built), else built offline now: once per machine
 $PY -c 'from bridge.pose.models import resolve_model; print(resolve_model("full", download=False))'
-# the hand model of --hands (issue 10), likewise built offline from the same wheel when missing
+# the hand model of --hands, likewise built offline from the same wheel when missing
 $PY -c 'from bridge.pose.models import resolve_hand_model; print(resolve_hand_model(download=False))'
 bash scripts/fetch_test_media.sh >/dev/null
 # Network rule: nothing in the tests may reach MediaPipe's model storage. The model is cached now;

@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def solver_from_args(args: argparse.Namespace, source: SourceInfo, *, hands: bool = False) -> HumanoidSolver | None:
     """The solver asked for with ``--avatar`` (``None`` without it). Raises :class:`UserError` for bad options.
 
-    ``hands``: the frames carry hands (issue 10): the solver adds the 30 finger bones.
+    ``hands``: the frames carry hands: the solver adds the 30 finger bones.
     """
     if not getattr(args, "avatar", False):
         if getattr(args, "avatar_smooth", False):

@@ -229,7 +229,7 @@ def hello_for(args: argparse.Namespace, source: Source) -> Hello:
         if isinstance(source, RecordingSource)
         else bool(getattr(args, "hands", False)) and source.info.kind in ("video", "webcam")
     )
-    if bones and hands:  # issue 10: the finger bones follow the body's
+    if bones and hands:  # the finger bones follow the body's
         bones = (*bones, *FINGER_BONES)
     return Hello(
         source=source.info,
