@@ -224,7 +224,7 @@ def hello_for(args: argparse.Namespace, source: Source) -> Hello:
         if source.info.kind in ("video", "webcam")
         else 1
     )
-    hands = (  # issue 10
+    hands = (
         source.hands
         if isinstance(source, RecordingSource)
         else bool(getattr(args, "hands", False)) and source.info.kind in ("video", "webcam")
