@@ -21,7 +21,7 @@ from bridge.pose.engine import Estimator, EstimatorOptions
 from bridge.skeleton import HAND_BONES, HAND_LANDMARK_NAMES, INDEX
 from bridge.sources.video import VideoSource
 from tests.cli_process import run_cli
-from tests.media import make_video, test_timeout
+from tests.media import make_video, scaled_timeout
 from tests.streaming import client, collect, running_server
 
 pytestmark = pytest.mark.blazepose
@@ -114,7 +114,7 @@ async def test_served_frames_carry_hands(media: Path, hand_model: Path, tmp_path
     try:
         async with running_server(source, speed=None, wait_clients=1, hello=hello) as srv:
             async with client(srv.url, P.WireFormat.JSON) as ws:
-                got = await asyncio.wait_for(collect(ws), test_timeout(120))
+                got = await asyncio.wait_for(collect(ws), scaled_timeout(120))
     finally:
         await source.aclose()
     assert got.hello is not None and got.hello.hand_landmarks == HAND_LANDMARK_NAMES

@@ -9,7 +9,7 @@ import pytest
 
 from tests import test_viewer
 from tests.browser import Browser
-from tests.media import make_video, test_timeout
+from tests.media import make_video, scaled_timeout
 from tests.test_viewer import _probe, _serve, _shot_dir, _stop, needs_chromium
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ async def test_hands_hang_from_the_wrists_and_are_drawn(
     proc, url = await _serve(str(video), "--hands", "--wait-clients", "1", "--loop")
     try:
         await browser.open(url)
-        await browser.wait_for("window.poseViewer && poseViewer.hands.length === 2", test_timeout(60), "two hands")
+        await browser.wait_for("window.poseViewer && poseViewer.hands.length === 2", scaled_timeout(60), "two hands")
         hello = await browser.eval("[poseViewer.hello.hand_landmarks.length, poseViewer.hello.hand_bones.length]")
         assert hello == [21, 21]
         got = await browser.eval(
@@ -37,7 +37,7 @@ async def test_hands_hang_from_the_wrists_and_are_drawn(
         # world coordinates: each hand's wrist is the body's wrist (SPEC §4c), in the same view space
         for k, side in enumerate(("left", "right")):
             assert sides[side]["wrist"] == pytest.approx(got["pose"][k], abs=1e-6), side
-        await browser.wait_for("poseViewer.handDraws > 2", test_timeout(10), "hands drawn")
+        await browser.wait_for("poseViewer.handDraws > 2", scaled_timeout(10), "hands drawn")
         with_hands = await _probe(browser)
         await asyncio.sleep(0.2)
         await browser.screenshot(_shot_dir(tmp_path) / "viewer_hands.png")
