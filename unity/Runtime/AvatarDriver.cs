@@ -101,8 +101,8 @@ namespace PoseBridge
         bool _groundedPose; // the pose applied is grounded (a grounded stream, and Grounded on)
         readonly RetargetOptions _options = new RetargetOptions();
         SharedPoseClient _ownClient; // when there is no connection to share
-        PoseFeed _feed; // this component's newest frame, from the shared connection or its own
-        PoseConnection _feedFrom;
+        PoseFeed _ownFeed; // this component's newest frame from its own connection
+        readonly FeedHolder _shared = new FeedHolder(); // or from the shared connection
         HumanoidRetargeter _rig;
         RigAdapter _adapter;
         bool _hasPose;
@@ -123,7 +123,14 @@ namespace PoseBridge
         public HumanoidRetargeter Retargeter { get { return _rig; } }
 
         /// <summary>The client frames come from (shared, or this component's own); null while there is none.</summary>
-        public PoseClient Client { get { return _feed != null ? _feed.Client : null; } }
+        public PoseClient Client
+        {
+            get
+            {
+                PoseFeed feed = _ownFeed != null ? _ownFeed : _shared.Feed;
+                return feed != null ? feed.Client : null;
+            }
+        }
 
         /// <summary>Mirror the person (their right hand moves the character's left).</summary>
         public bool Mirror { get { return _mirror; } set { _mirror = value; } }
@@ -184,24 +191,13 @@ namespace PoseBridge
             }
             _rig = BuildRig(_animator);
             _adapter = new RigAdapter(_animator.transform, _bones);
-            if (_connection == null && _skeleton == null)
-            {
-#if UNITY_2023_1_OR_NEWER
-                _skeleton = FindAnyObjectByType<Show_Skeleton>();
-                if (_skeleton == null)
-                    _connection = FindAnyObjectByType<PoseConnection>();
-#else
-                _skeleton = FindObjectOfType<Show_Skeleton>();
-                if (_skeleton == null)
-                    _connection = FindObjectOfType<PoseConnection>();
-#endif
-            }
+            Sharing.FindDefault(ref _skeleton, ref _connection);
             if (_connection == null && _skeleton == null)
             {
                 try
                 {
                     _ownClient = new SharedPoseClient(new PoseClientOptions { Url = new Uri(_url), Format = _wireFormat });
-                    _feed = _ownClient.Open();
+                    _ownFeed = _ownClient.Open();
                 }
                 catch (Exception e)
                 {
@@ -213,10 +209,8 @@ namespace PoseBridge
 
         void OnDisable()
         {
-            if (_feed != null)
-                _feed.Dispose(); // the last feed of a shared connection closes it
-            _feed = null;
-            _feedFrom = null;
+            _shared.Dispose(); // the last feed of a shared connection closes it
+            _ownFeed = null;
             if (_ownClient != null)
             {
                 _ownClient.Dispose(); // closes the socket and joins the thread
@@ -226,39 +220,28 @@ namespace PoseBridge
         }
 
         /// <summary>
-        /// The client of this component's feed, (re)opened on the shared connection when there is one: a
-        /// Show_Skeleton makes its connection when it is enabled, which may come after this component.
+        /// This component's feed: its own connection's, else one (re)opened on the shared connection when there is
+        /// one: a Show_Skeleton makes its connection when it is enabled, which may come after this component.
         /// </summary>
-        PoseClient OpenFeed()
+        PoseFeed OpenFeed()
         {
-            if (_ownClient == null)
-            {
-                PoseConnection shared = _connection != null ? _connection : (_skeleton != null ? _skeleton.Connection : null);
-                if (_feed != null && (!_feed.IsOpen || !ReferenceEquals(_feedFrom, shared)))
-                {
-                    _feed.Dispose();
-                    _feed = null;
-                }
-                if (_feed == null && shared != null)
-                {
-                    _feed = shared.Open();
-                    _feedFrom = shared;
-                }
-            }
-            return _feed != null ? _feed.Client : null;
+            if (_ownFeed != null)
+                return _ownFeed;
+            return _shared.Follow(Sharing.Connection(_connection, _skeleton, null), Sharing.Open);
         }
 
         void LateUpdate()
         {
             if (_rig == null)
                 return;
-            PoseClient client = OpenFeed();
+            PoseFeed feed = OpenFeed();
+            PoseClient client = feed != null ? feed.Client : null;
             if (client == null && (_connection != null || _skeleton != null) && !_hasPose)
                 _problem = _connection != null
                     ? "the Pose Connection is disabled or cannot connect (see its Problem)"
                     : "the Show_Skeleton has no connection to share (it plays a txt file, or is disabled)";
             FrameMessage frame;
-            if (client != null && _feed.TryTakeFresh(out frame))
+            if (client != null && feed.TryTakeFresh(out frame))
             {
                 HumanoidPose pose = HumanoidPose.FromFrame(frame, client.Hello, _personId);
                 _placeOffset = Vector3.zero;
