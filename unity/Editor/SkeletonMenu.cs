@@ -20,7 +20,7 @@ namespace PoseBridge.Editor
 
         /// <summary>
         /// "Pose Connection" (a <see cref="PoseConnection"/>), "Skeleton" (a <see cref="SkeletonView"/> on that
-        /// connection) and, on the Main Camera, a <see cref="FollowCamera"/> and a <see cref="PoseStatus"/>: what
+        /// connection, with a <see cref="HandsView"/>) and, on the Main Camera, a <see cref="FollowCamera"/> and a <see cref="PoseStatus"/>: what
         /// Show_Skeleton composes at run time, as scene objects.
         /// </summary>
         [MenuItem("GameObject/Pose Bridge/Skeleton From Components", false, 11)]
@@ -35,6 +35,9 @@ namespace PoseBridge.Editor
             Undo.RegisterCreatedObjectUndo(skeletonObject, undo);
             SkeletonView view = skeletonObject.AddComponent<SkeletonView>();
             view.Connection = connection; // in Edit mode this only sets the field
+            HandsView hands = skeletonObject.AddComponent<HandsView>(); // draws only while the stream has hands
+            hands.Connection = connection;
+            hands.View = view;
 
             GameObject camera = MainCamera(undo);
             FollowCamera follow = Undo.AddComponent<FollowCamera>(camera);

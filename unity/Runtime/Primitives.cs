@@ -31,5 +31,31 @@ namespace PoseBridge
             }
             return go;
         }
+
+        /// <summary>
+        /// A shader for bone lines, whose colours and fading are vertex colours and alpha: Sprites/Default (built-in
+        /// and URP; always included in builds of new projects), else URP's particle shader; null when neither is in
+        /// the build. Never "Standard": magenta in URP/HDRP and blind to vertex colours.
+        /// </summary>
+        public static Shader FindLineShader()
+        {
+            Shader shader = Shader.Find("Sprites/Default");
+            return shader != null ? shader : Shader.Find("Universal Render Pipeline/Particles/Unlit");
+        }
+
+        /// <summary>A bone line: a disabled two-point LineRenderer in world space on a new GameObject under <paramref name="parent"/>.</summary>
+        public static LineRenderer Line(string name, Transform parent, Material material, float width, Color color)
+        {
+            var go = new GameObject(name);
+            go.transform.SetParent(parent, false);
+            LineRenderer line = go.AddComponent<LineRenderer>();
+            line.sharedMaterial = material;
+            line.positionCount = 2;
+            line.useWorldSpace = true;
+            line.startWidth = line.endWidth = width;
+            line.startColor = line.endColor = color;
+            line.enabled = false;
+            return line;
+        }
     }
 }

@@ -16,7 +16,8 @@ namespace PoseBridge
     /// <item><see cref="SkeletonView"/> on a new GameObject "Skeleton": joints and bones, several people;</item>
     /// <item><see cref="TxtPoseSource"/> beside it (source TxtFile) playing the txt file into it;</item>
     /// <item>a second <see cref="SkeletonView"/> + <see cref="TxtPoseSource"/> ("Second skeleton") for Second Txt File;</item>
-    /// <item><see cref="FollowCamera"/> and <see cref="PoseStatus"/> on this GameObject.</item>
+    /// <item><see cref="FollowCamera"/> and <see cref="PoseStatus"/> on this GameObject;</item>
+    /// <item><see cref="HandsView"/> on this GameObject (source Server, Show Hands): the hands on the skeleton's wrists.</item>
     /// </list>
     /// The components on this GameObject are hidden in the Inspector (this one configures them); disabling this
     /// component (or leaving Play mode) destroys them all, which closes the connection and joins its thread.
@@ -154,6 +155,11 @@ namespace PoseBridge
         [Tooltip(Tooltips.LabelPeople)]
         [SerializeField] bool _labelPeople = true;
 
+        [Header("Hands")]
+        [Tooltip("Draw the hands on the skeleton's wrists when the server sends them (pose-bridge serve --hands): a " +
+                 "Hands View on this GameObject. Nothing is drawn while the stream has no hands.")]
+        [SerializeField] bool _showHands = true;
+
         [Header("Status")]
         [Tooltip("Show connection, fps, latency and detection on screen.")]
         [SerializeField] bool _showStatus = true;
@@ -169,6 +175,7 @@ namespace PoseBridge
         TxtPoseSource _second;
         FollowCamera _follower;
         PoseStatus _status;
+        HandsView _hands;
         Camera _camera;
         readonly List<Behaviour> _components = new List<Behaviour>(); // added to this GameObject
         readonly List<GameObject> _objects = new List<GameObject>(); // created, with their components
@@ -184,6 +191,9 @@ namespace PoseBridge
 
         /// <summary>The second skeleton (while enabled, with a Second Txt File), else null.</summary>
         public SkeletonView SecondView { get { return _secondView; } }
+
+        /// <summary>The hands drawn on the skeleton (source Server, while enabled), else null; Show Hands enables it.</summary>
+        public HandsView Hands { get { return _hands; } }
 
         /// <summary>Whether the last applied frame had a detected person.</summary>
         public bool Detected { get { return _view != null && _view.Detected; } }
@@ -217,6 +227,10 @@ namespace PoseBridge
                 _connection.Token = _token;
                 _connection.WireFormat = _wireFormat;
                 _connection.RunInBackground = _runInBackground;
+                _hands = Add<HandsView>();
+                _hands.Connection = _connection;
+                _hands.View = _view;
+                _hands.Skeleton = this;
             }
             else
                 _txt = NewTxtSource(_view, _txtFile);
@@ -264,6 +278,7 @@ namespace PoseBridge
             _txt = _second = null;
             _follower = null;
             _status = null;
+            _hands = null;
         }
 
         T Add<T>() where T : Behaviour
@@ -336,6 +351,8 @@ namespace PoseBridge
             }
             if (_status != null)
                 _status.enabled = _showStatus;
+            if (_hands != null)
+                _hands.enabled = _showHands;
         }
 
         void Style(SkeletonView view, CoordinateSpace coordinates, Vector3 origin, Color left, Color right, Color center)

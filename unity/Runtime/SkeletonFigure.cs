@@ -63,12 +63,7 @@ namespace PoseBridge
             _boneColors = new Color[bones];
             if (bones > 0 && lineMaterial == null)
             {
-                // The colours and the fading are vertex colours and alpha: only shaders that use both will do.
-                // Sprites/Default (built-in and URP; always included in builds of new projects), else URP's
-                // particle shader. Never "Standard": magenta in URP/HDRP and blind to vertex colours.
-                Shader shader = Shader.Find("Sprites/Default");
-                if (shader == null)
-                    shader = Shader.Find("Universal Render Pipeline/Particles/Unlit");
+                Shader shader = Primitives.FindLineShader(); // the colours and the fading are vertex colours and alpha
                 if (shader != null)
                 {
                     lineMaterial = new Material(shader);
@@ -83,17 +78,9 @@ namespace PoseBridge
             }
             for (int b = 0; b < bones; b++)
             {
-                var go = new GameObject("bone " + topology.Landmarks[_boneEnds[b][0]] + "-" + topology.Landmarks[_boneEnds[b][1]]);
-                go.transform.SetParent(_root.transform, false);
-                LineRenderer line = go.AddComponent<LineRenderer>();
-                line.sharedMaterial = lineMaterial;
-                line.positionCount = 2;
-                line.useWorldSpace = true;
-                line.startWidth = line.endWidth = boneWidth;
                 _boneColors[b] = Pick(topology.BoneSide(b), left, right, center);
-                line.startColor = line.endColor = _boneColors[b];
-                line.enabled = false;
-                _bones[b] = line;
+                _bones[b] = Primitives.Line("bone " + topology.Landmarks[_boneEnds[b][0]] + "-" + topology.Landmarks[_boneEnds[b][1]],
+                    _root.transform, lineMaterial, boneWidth, _boneColors[b]);
             }
             SetVisible(false);
         }

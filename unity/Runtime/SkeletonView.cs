@@ -96,8 +96,7 @@ namespace PoseBridge
         [Tooltip("The camera the labels are placed for. Empty: the Main Camera.")]
         [SerializeField] Camera _labelCamera;
 
-        PoseFeed _feed;
-        PoseConnection _feedFrom;
+        readonly FeedHolder _feed = new FeedHolder();
         HelloMessage _builtFor;
         Topology _topology;
         SkeletonFigure _primary;
@@ -129,7 +128,7 @@ namespace PoseBridge
             {
                 _connection = value;
                 if (Application.isPlaying && enabled && gameObject.activeInHierarchy)
-                    Reconnect();
+                    FollowConnection();
             }
         }
 
@@ -190,45 +189,30 @@ namespace PoseBridge
 
         void OnDisable()
         {
-            CloseFeed();
+            _feed.Dispose();
             DestroyFigures();
             _topology = null;
             _builtFor = null;
             _hasHips = false;
         }
 
-        void Reconnect()
+        /// <summary>
+        /// The feed of the Connection: opened the first time, reopened for another connection or one that was disabled
+        /// and enabled again, closed when there is none.
+        /// </summary>
+        PoseFeed FollowConnection()
         {
-            CloseFeed();
-            if (_connection != null)
-            {
-                _feed = _connection.Open();
-                _feedFrom = _connection;
-            }
-        }
-
-        void CloseFeed()
-        {
-            if (_feed != null)
-                _feed.Dispose();
-            _feed = null;
-            _feedFrom = null;
+            return _feed.Follow(_connection != null ? _connection : null, Sharing.Open); // null also for a destroyed one
         }
 
         void LateUpdate()
         {
-            if (_connection == null)
-            {
-                CloseFeed();
+            PoseFeed feed = FollowConnection();
+            if (feed == null)
                 return;
-            }
-            if (_feed == null || !_feed.IsOpen || !ReferenceEquals(_feedFrom, _connection))
-                Reconnect(); // first frame, a connection that was disabled and re-enabled, or another connection
-            if (_feed == null)
-                return;
-            PoseClient client = _feed.Client;
+            PoseClient client = feed.Client;
             FrameMessage frame;
-            bool fresh = _feed.TryTakeFresh(out frame);
+            bool fresh = feed.TryTakeFresh(out frame);
             HelloMessage hello = client != null ? client.Hello : null;
             if (hello != null && !ReferenceEquals(hello, _builtFor))
                 Build(hello);

@@ -11,7 +11,8 @@ namespace PoseBridge.Tests
     /// Sharing one connection (<see cref="SharedPoseClient"/>, <see cref="PoseFeed"/>): the first feed connects, the
     /// last one to close disposes the client, disposing the shared client closes every feed. Against a real local
     /// socket that accepts TCP but never answers the WebSocket handshake (the client stays in Connecting); frames
-    /// from a real server are in <see cref="EndToEndTests"/>.
+    /// from a real server are in <see cref="EndToEndTests"/>. And <see cref="FeedHolder"/>, a consumer's feed on a source that
+    /// may change.
     /// </summary>
     [TestFixture]
     public sealed class SharedPoseClientTests
@@ -118,6 +119,91 @@ namespace PoseBridge.Tests
                 Assert.IsNull(shared.Client);
             }
             Assert.Throws<ArgumentNullException>(() => new SharedPoseClient(null));
+        }
+
+        static readonly Func<SharedPoseClient, PoseFeed> OpenShared = s => s.Open();
+
+        [Test]
+        public void AHolderKeepsItsFeedWhileTheSourceStaysAndIsOpen()
+        {
+            using (var holder = new FeedHolder())
+            using (var shared = new SharedPoseClient(_options))
+            {
+                int opened = 0;
+                Func<SharedPoseClient, PoseFeed> open = s => { opened++; return s.Open(); };
+                PoseFeed feed = holder.Follow(shared, open);
+                Assert.IsNotNull(feed);
+                Assert.IsTrue(feed.IsOpen);
+                Assert.AreSame(feed, holder.Feed);
+                Assert.AreSame(shared, holder.Source);
+                Assert.AreSame(feed, holder.Follow(shared, open), "the same source: the same feed");
+                Assert.AreEqual(1, opened);
+                Assert.AreEqual(1, shared.Users);
+            }
+        }
+
+        [Test]
+        public void AHolderReopensForAnotherSourceOrAClosedFeedAndClosesForNone()
+        {
+            var other = new TcpListener(IPAddress.Loopback, 0);
+            other.Start();
+            int port = ((IPEndPoint)other.LocalEndpoint).Port;
+            var otherOptions = new PoseClientOptions { Url = new Uri("ws://127.0.0.1:" + port + "/"), ConnectTimeout = TimeSpan.FromSeconds(30) };
+            try
+            {
+                using (var holder = new FeedHolder())
+                using (var a = new SharedPoseClient(_options))
+                using (var b = new SharedPoseClient(otherOptions))
+                {
+                    PoseFeed first = holder.Follow(a, OpenShared);
+                    PoseFeed second = holder.Follow(b, OpenShared);
+                    Assert.AreNotSame(first, second);
+                    Assert.IsFalse(first.IsOpen, "the feed of the old source is closed");
+                    Assert.AreEqual(0, a.Users);
+                    Assert.IsNull(a.Client, "so the old connection, its last user gone, is closed too");
+                    Assert.AreEqual(1, b.Users);
+                    Assert.AreSame(b, holder.Source);
+
+                    // the connection closed under it (a PoseConnection disabled and enabled again): a new feed
+                    second.Dispose();
+                    PoseFeed third = holder.Follow(b, OpenShared);
+                    Assert.AreNotSame(second, third);
+                    Assert.IsTrue(third.IsOpen);
+                    Assert.AreEqual(1, b.Users);
+
+                    Assert.IsNull(holder.Follow<SharedPoseClient>(null, OpenShared), "no source: no feed");
+                    Assert.IsFalse(third.IsOpen);
+                    Assert.IsNull(holder.Feed);
+                    Assert.IsNull(holder.Source);
+                    Assert.IsNull(b.Client, "the holder's was the last feed");
+                }
+            }
+            finally
+            {
+                other.Stop();
+            }
+        }
+
+        [Test]
+        public void AHolderTriesAgainWhenTheSourceGivesNoFeed()
+        {
+            using (var holder = new FeedHolder())
+            using (var shared = new SharedPoseClient(_options))
+            {
+                bool available = false; // a disabled connection component gives no feed
+                Func<SharedPoseClient, PoseFeed> open = s => available ? s.Open() : null;
+                Assert.IsNull(holder.Follow(shared, open));
+                Assert.IsNull(holder.Source, "nothing held");
+                Assert.AreEqual(0, shared.Users);
+                available = true;
+                PoseFeed feed = holder.Follow(shared, open);
+                Assert.IsNotNull(feed, "tried again on the next call");
+                holder.Dispose();
+                Assert.IsFalse(feed.IsOpen);
+                Assert.IsNull(shared.Client);
+                holder.Dispose(); // idempotent
+                Assert.Throws<ArgumentNullException>(() => holder.Follow(shared, null));
+            }
         }
     }
 }
