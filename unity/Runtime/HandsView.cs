@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using UnityEngine;
 
 namespace PoseBridge
@@ -13,8 +15,14 @@ namespace PoseBridge
     /// With none of Connection, View and Show_Skeleton assigned it takes the first Show_Skeleton in the scene, else the
     /// first SkeletonView (and, when that has no connection, the first Pose Connection). The newest frame is applied in
     /// <c>LateUpdate</c>, after the views have placed the wrists; a hand that is not in the newest frame is hidden at
-    /// once, never left where it was. Nothing is drawn while the stream has no hands. The maths is in the plain C#
-    /// core (<see cref="Hands"/>). <see cref="Show_Skeleton"/> adds one itself (its Show Hands).
+    /// once, never left where it was. Nothing is drawn while the stream has no hands.
+    /// With several people (<c>serve --max-people N</c>), Person Id 0 draws the hands of everyone the view draws
+    /// (all of them with its Show Everyone, else the primary person), each on their own wrists
+    /// (<see cref="SkeletonView.GetJoint(long, int)"/>); another id draws that person's hands only, while the view
+    /// draws that person. Each person's hands are a figure of their own; figures of people who left wait in a pool
+    /// for the next ones, so people coming and going allocate nothing new. Whose hands go on which figure and the
+    /// maths are in the plain C# core (<see cref="HandFigures{T}"/>, <see cref="Hands"/>). <see cref="Show_Skeleton"/>
+    /// adds one itself (its Show Hands).
     /// </remarks>
     [AddComponentMenu("Pose Bridge/Hands View")]
     [DefaultExecutionOrder(50)] // after SkeletonView (0): the wrists are where this frame put them
@@ -31,7 +39,9 @@ namespace PoseBridge
                  "the three: the first Show_Skeleton in the scene, else the first Skeleton View.")]
         [SerializeField] Show_Skeleton _skeleton;
 
-        [Tooltip("Whose hands: a person's id when the server tracks several (serve --max-people N); 0 = the primary person.")]
+        [Tooltip("Whose hands, when the server tracks several people (serve --max-people N): 0 = everyone the View draws " +
+                 "(everyone with its Show Everyone on, else the primary person), each on their own wrists; a person's " +
+                 "id = that person only (drawn while the View draws them).")]
         [Min(0)] [SerializeField] int _personId;
 
         [Tooltip("Diameter of a finger joint sphere.")]
@@ -48,14 +58,19 @@ namespace PoseBridge
 
         readonly FeedHolder _feed = new FeedHolder();
         readonly Vec3[] _offsets = new Vec3[Protocol.HandLandmarks];
-        readonly Transform[][] _joints = new Transform[2][];
-        readonly LineRenderer[][] _bones = new LineRenderer[2][];
+        // The primary person's hands on a figure of their own, everyone else's on pooled figures (Core HandFigures).
+        readonly HandFigures<HandFigure> _figures = new HandFigures<HandFigure>();
+        static readonly Action<HandFigure> _hideFigure = f => f.SetVisible(false);
+        Func<HandFigure> _makeFigure;
+        List<PlacedHands<HandFigure>> _placed; // this frame's, from _figures
         GameObject _root;
         Material _ownLineMaterial;
         HelloMessage _builtFor;
-        int[][] _boneEnds;
 
-        /// <summary>The id of the person whose hands are drawn (0: the primary person).</summary>
+        /// <summary>
+        /// Whose hands are drawn: 0 = everyone the View draws (everyone with its Show Everyone, else the primary
+        /// person); another id = that person only. See the Inspector's Person Id.
+        /// </summary>
         public int PersonId { get { return _personId; } set { _personId = Mathf.Max(0, value); } }
 
         /// <summary>The connection frames come from (null: the <see cref="Skeleton"/>'s, else the <see cref="View"/>'s).</summary>
@@ -78,17 +93,46 @@ namespace PoseBridge
         /// <summary>Material of the bone lines (applies when the hands are next built); null: Sprites/Default, else URP's Particles/Unlit.</summary>
         public Material LineMaterial { get { return _lineMaterial; } set { _lineMaterial = value; } }
 
-        /// <summary>Whether the left (<paramref name="left"/>) or right hand is shown now.</summary>
-        public bool Shown(bool left)
+        /// <summary>
+        /// Whether the left (<paramref name="left"/>) or right hand of the person Person Id chooses (0: the primary
+        /// person) is shown now.
+        /// </summary>
+        public bool Shown(bool left) { return Shown(_personId, left); }
+
+        /// <summary>
+        /// Whether person <paramref name="personId"/>'s (0: the primary person's) left (<paramref name="left"/>) or
+        /// right hand is shown now.
+        /// </summary>
+        public bool Shown(long personId, bool left)
         {
-            Transform[] joints = _joints[left ? 0 : 1];
-            return joints != null && joints[0] != null && joints[0].gameObject.activeSelf;
+            if (_placed == null)
+                return false;
+            foreach (PlacedHands<HandFigure> p in _placed)
+                if (personId == 0 ? p.Primary : p.PersonId == personId)
+                    return p.Figure.Shown(left ? 0 : 1);
+            return false;
+        }
+
+        /// <summary>How many people have a hand shown now.</summary>
+        public int PeopleShown
+        {
+            get
+            {
+                int n = 0;
+                if (_placed != null)
+                    foreach (PlacedHands<HandFigure> p in _placed)
+                        if (p.Figure.Shown(0) || p.Figure.Shown(1))
+                            n++;
+                return n;
+            }
         }
 
         SkeletonView Wrists { get { return _view != null ? _view : (_skeleton != null ? _skeleton.View : null); } }
 
         void OnEnable()
         {
+            if (_makeFigure == null)
+                _makeFigure = MakeFigure; // one delegate, not one per frame
             Sharing.FindDefault(ref _skeleton, ref _view);
             if (_connection == null && _skeleton == null && (_view == null || _view.Connection == null))
                 _connection = Sharing.Find<PoseConnection>();
@@ -99,7 +143,7 @@ namespace PoseBridge
         void OnDisable()
         {
             _feed.Dispose(); // the last feed of a shared connection closes it
-            DestroyHands();
+            DestroyFigures();
             if (_ownLineMaterial != null)
             {
                 Destroy(_ownLineMaterial);
@@ -117,8 +161,7 @@ namespace PoseBridge
             HelloMessage hello = feed.Client.Hello;
             if (hello == null || !hello.HasHands)
             {
-                Hide(0);
-                Hide(1);
+                _placed = _figures.Place(null, _personId, false, _makeFigure, _hideFigure); // hides every figure
                 return;
             }
             if (!ReferenceEquals(hello, _builtFor))
@@ -127,40 +170,28 @@ namespace PoseBridge
             double aspect = hello.Source != null && hello.Source.Width > 0 && hello.Source.Height > 0
                 ? (double)hello.Source.Width.Value / hello.Source.Height.Value
                 : 1.0;
-            for (int s = 0; s < 2; s++)
+            _placed = _figures.Place(frame, _personId, view != null && view.ShowEveryone, _makeFigure, _hideFigure);
+            foreach (PlacedHands<HandFigure> p in _placed)
             {
-                bool left = s == 0;
-                HandMessage hand = Hands.Find(frame, _personId, left);
-                // the person's left hand hangs from the body's left wrist joint, wherever the view draws it (mirrored too)
-                Transform wrist = view != null ? view.GetJoint(Hands.BodyWrist(left)) : null;
-                if (wrist == null || !Hands.TryGetOffsets(hand, view.CoordinateSpace, view.AxisMapping, aspect, view.Mirror,
-                        view.Scale, _offsets))
+                p.Figure.SetVisible(true);
+                for (int s = 0; s < 2; s++)
                 {
-                    Hide(s);
-                    continue;
-                }
-                Transform[] joints = _joints[s];
-                for (int i = 0; i < joints.Length; i++)
-                {
-                    Vec3 o = _offsets[i];
-                    joints[i].position = wrist.position + new Vector3((float)o.X, (float)o.Y, (float)o.Z);
-                    joints[i].gameObject.SetActive(true);
-                }
-                LineRenderer[] bones = _bones[s];
-                for (int b = 0; b < bones.Length; b++)
-                {
-                    bones[b].SetPosition(0, joints[_boneEnds[b][0]].position);
-                    bones[b].SetPosition(1, joints[_boneEnds[b][1]].position);
-                    bones[b].enabled = true;
+                    bool left = s == 0;
+                    // a person's left hand hangs from their body's left wrist joint, wherever the view draws it (mirrored too)
+                    Transform wrist = view != null ? view.GetJoint(p.PersonId, Hands.BodyWrist(left)) : null;
+                    if (wrist == null || !Hands.TryGetOffsets(left ? p.Left : p.Right, view.CoordinateSpace, view.AxisMapping,
+                            aspect, view.Mirror, view.Scale, _offsets))
+                        p.Figure.Hide(s); // not in this frame, or the view does not draw this person now
+                    else
+                        p.Figure.Place(s, wrist.position, _offsets);
                 }
             }
         }
 
         void Build(HelloMessage hello)
         {
-            DestroyHands();
+            DestroyFigures();
             _builtFor = hello;
-            _boneEnds = hello.HandBones;
             _root = new GameObject("Hands");
             if (_lineMaterial == null)
             {
@@ -168,51 +199,24 @@ namespace PoseBridge
                 if (shader != null)
                     _lineMaterial = _ownLineMaterial = new Material(shader);
             }
-            for (int s = 0; s < 2; s++)
-            {
-                Color color = s == 0 ? _leftColor : _rightColor;
-                string side = s == 0 ? "left" : "right";
-                var joints = new Transform[Protocol.HandLandmarks];
-                for (int i = 0; i < joints.Length; i++)
-                {
-                    string name = side + " " + (i < hello.HandLandmarks.Length ? hello.HandLandmarks[i] : i.ToString());
-                    GameObject sphere = Primitives.Create(PrimitiveType.Sphere, name);
-                    sphere.transform.SetParent(_root.transform, false);
-                    sphere.transform.localScale = Vector3.one * _jointSize;
-                    sphere.GetComponent<Renderer>().material.color = color;
-                    sphere.SetActive(false);
-                    joints[i] = sphere.transform;
-                }
-                var bones = new LineRenderer[_boneEnds.Length];
-                for (int b = 0; b < bones.Length; b++)
-                    bones[b] = Primitives.Line(side + " hand bone " + b, _root.transform, _lineMaterial, _boneWidth, color);
-                _joints[s] = joints;
-                _bones[s] = bones;
-            }
         }
 
-        void DestroyHands()
+        /// <summary>A new figure (both hands, hidden) for <see cref="HandFigures{T}"/> when none is free.</summary>
+        HandFigure MakeFigure()
         {
+            return new HandFigure("Person hands", _root.transform, _builtFor, _jointSize, _boneWidth, _lineMaterial,
+                _leftColor, _rightColor);
+        }
+
+        void DestroyFigures()
+        {
+            foreach (HandFigure f in _figures.Drain())
+                f.Destroy();
+            _placed = null;
             if (_root != null)
                 Destroy(_root);
             _root = null;
-            for (int s = 0; s < 2; s++)
-            {
-                _joints[s] = null;
-                _bones[s] = null;
-            }
-            _boneEnds = null;
             _builtFor = null;
-        }
-
-        void Hide(int s)
-        {
-            if (_joints[s] == null)
-                return;
-            foreach (Transform joint in _joints[s])
-                joint.gameObject.SetActive(false);
-            foreach (LineRenderer line in _bones[s])
-                line.enabled = false;
         }
     }
 }

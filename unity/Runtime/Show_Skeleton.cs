@@ -201,6 +201,9 @@ namespace PoseBridge
         /// <summary>Scene positions of the generated/assigned joints (for scripts that drive a rig from them).</summary>
         public Transform GetJoint(int landmark) { return _view != null ? _view.GetJoint(landmark) : null; }
 
+        /// <summary>Person <paramref name="personId"/>'s joint as the skeleton draws them (<see cref="SkeletonView.GetJoint(long, int)"/>).</summary>
+        public Transform GetJoint(long personId, int landmark) { return _view != null ? _view.GetJoint(personId, landmark) : null; }
+
         public void Pause() { if (_connection != null) _connection.Pause(); }
         public void Resume() { if (_connection != null) _connection.Resume(); }
         public void Seek(long frame) { if (_connection != null) _connection.Seek(frame); }

@@ -105,6 +105,9 @@ namespace PoseBridge
 
         public Transform Joint(int i) { return i >= 0 && i < _joints.Length ? _joints[i] : null; }
 
+        /// <summary>Whether the figure is shown (its root GameObject active).</summary>
+        public bool Visible { get { return _root.activeSelf; } }
+
         public void SetVisible(bool visible)
         {
             if (_root.activeSelf != visible)

@@ -100,6 +100,7 @@ namespace PoseBridge
         HelloMessage _builtFor;
         Topology _topology;
         SkeletonFigure _primary;
+        long _primaryId; // the id of the person the primary figure shows (0: the frame had no people)
         // Everyone but the primary person, by id; figures of people gone are re-tinted and reused.
         readonly PersonPool<SkeletonFigure> _others = new PersonPool<SkeletonFigure>();
         static readonly Action<SkeletonFigure> _hideFigure = f => f.SetVisible(false);
@@ -179,6 +180,18 @@ namespace PoseBridge
 
         /// <summary>The primary person's joint Transform for a landmark index (generated or assigned); null when none.</summary>
         public Transform GetJoint(int landmark) { return _primary != null ? _primary.Joint(landmark) : null; }
+
+        /// <summary>
+        /// Person <paramref name="personId"/>'s joint Transform for a landmark index, as this view draws them in the
+        /// newest frame it showed: 0 or the primary person's id gives the primary figure's joint, another id that
+        /// person's figure's (Show Everyone). Null when the view does not draw that person now (not in that frame,
+        /// Show Everyone off, no landmarks for the Coordinates, hidden) or has no such joint.
+        /// </summary>
+        public Transform GetJoint(long personId, int landmark)
+        {
+            SkeletonFigure figure = personId == 0 || personId == _primaryId ? _primary : _others.Get(personId);
+            return figure != null && figure.Visible ? figure.Joint(landmark) : null;
+        }
 
         void OnEnable()
         {
@@ -262,6 +275,7 @@ namespace PoseBridge
                   " landmarks: change Coordinates"
                 : null;
             _shownFrame = frame.Seq;
+            _primaryId = frame.People != null && frame.People.Count > 0 ? frame.People[0].Id : 0;
             double aspect = 1.0;
             if (hello.Source != null && hello.Source.Width.HasValue && hello.Source.Height.HasValue && hello.Source.Height.Value > 0)
                 aspect = (double)hello.Source.Width.Value / hello.Source.Height.Value;
@@ -302,7 +316,12 @@ namespace PoseBridge
                 PersonMessage person = people[k];
                 float[] block = world ? person.World : person.Image;
                 if (block == null)
+                {
+                    SkeletonFigure stale = _others.Get(person.Id); // not left where it was
+                    if (stale != null)
+                        stale.SetVisible(false);
                     continue;
+                }
                 bool reused;
                 SkeletonFigure figure = _others.Take(person.Id, out reused);
                 if (figure == null || reused)
@@ -374,6 +393,7 @@ namespace PoseBridge
                 Build(topology);
             }
             _shownFrame = frame;
+            _primaryId = 0;
             _detected = detected;
             _hint = null;
             if (!detected)

@@ -30,7 +30,8 @@ namespace PoseBridge
         public const string FullAbove = "From this visibility on a joint is fully shown (Fade).";
         public const string KeepLastPose = "When nobody is detected, keep showing the last pose (otherwise the skeleton is hidden).";
         public const string ShowEveryone = "Draw everyone the server tracks (pose-bridge serve --max-people N), each in a colour of their own; " +
-            "the primary person keeps the side colours (and is the one a Follow Camera follows).";
+            "the primary person keeps the side colours (and is the one a Follow Camera follows). A Hands View with Person Id 0 " +
+            "draws the hands of everyone drawn.";
         public const string SharedSpace = "World coordinates: place people where they stand relative to each other (from the estimated root " +
             "position the server sends with each person). Off: everyone at the Origin.";
         public const string LabelPeople = "Show each person's id above their head.";

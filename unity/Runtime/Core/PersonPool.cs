@@ -69,6 +69,16 @@ namespace PoseBridge
             return view;
         }
 
+        /// <summary>
+        /// Person <paramref name="id"/>'s view, or null when they have none (not seen since the last
+        /// <see cref="Retire"/>, the primary person, or retired). Unlike <see cref="Take"/>, hands out no spare view.
+        /// </summary>
+        public T Get(long id)
+        {
+            T view;
+            return _active.TryGetValue(id, out view) ? view : null;
+        }
+
         /// <summary>Make <paramref name="view"/> person <paramref name="id"/>'s. Throws if they have one.</summary>
         public void Add(long id, T view)
         {

@@ -264,6 +264,21 @@ namespace PoseBridge.Tests
         }
 
         [Test]
+        public void GetFindsOnlyAPersonsOwnView()
+        {
+            var pool = new PersonPool<View>();
+            int made = 0;
+            Show(pool, Frame(1, 2, 3), ref made);
+            Assert.AreEqual("v0", pool.Get(2).Name);
+            Assert.AreEqual("v1", pool.Get(3).Name);
+            Assert.IsNull(pool.Get(1), "the primary person has no pooled view");
+            Show(pool, Frame(1, 3), ref made);
+            Assert.IsNull(pool.Get(2), "2 left: their view is spare, not theirs");
+            Assert.AreEqual(1, pool.Spare, "Get hands out no spare view");
+            Assert.IsNull(pool.Get(9));
+        }
+
+        [Test]
         public void AddRefusesASecondViewAndNull()
         {
             var pool = new PersonPool<View>();
