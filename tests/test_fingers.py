@@ -209,3 +209,69 @@ def test_vmc_and_bvh_carry_the_finger_bones(tmp_path: Path) -> None:
     assert names[k] == "LeftHandIndex2"  # the motion values follow the hierarchy
     np.testing.assert_allclose(values[3 + 3 * k : 6 + 3 * k], euler_zxy(q[None, :])[0], atol=1e-5)
     assert abs(values[3 + 3 * k]) + abs(values[4 + 3 * k]) + abs(values[5 + 3 * k]) > 1.0  # a bent finger
+
+
+def _hand_block(side: str, fingers: np.ndarray, palm: np.ndarray, wrist: np.ndarray) -> np.ndarray:
+    """A hand's world block (MediaPipe axes) posed by FK, its wrist on the body's wrist landmark (SPEC §4c)."""
+    block = np.ones((21, 5), dtype=np.float32)
+    block[:, :3] = F.hand_landmarks(side, fingers, palm) * (1.0, -1.0, 1.0) + wrist
+    return block
+
+
+def test_the_body_hand_bone_follows_the_hand_landmarks_round_trip() -> None:
+    """Body + Hand + finger rotations → BlazePose block and hand blocks → solver → the same Hand and fingers.
+
+    BlazePose's own hand points (wrist, index, pinky) are made to disagree (another hand rotation): with
+    the hands in the frame the Hand bones follow the hands' palms, within 2°, and the fingers stay
+    relative to them; without them the solver falls back to BlazePose's points.
+    """
+    from bridge.humanoid import fk
+    from bridge.humanoid.model import BONE_INDEX
+    from tests.test_humanoid import _swing_in_disc, random_pose
+
+    rng = np.random.default_rng(11)
+    worst = {"hand": 0.0, "world": 0.0, "fingers": 0.0}
+    fallback_off = []
+    for _ in range(100):
+        truth = random_pose(rng)
+        decoy = truth.copy()
+        for side in ("Left", "Right"):
+            decoy[BONE_INDEX[f"{side}Hand"]] = _swing_in_disc(rng, (1, 2), 35)
+        body = fk.synthesize_world_block(decoy)
+        w_truth = fk.world_rotations(truth)
+        fingers = {side: random_fingers(rng, side) for side in F.SIDES}
+        hands = [
+            Hand(None, _hand_block(side, fingers[side], w_truth[BONE_INDEX[f"{side.capitalize()}Hand"]],
+                                   body[15 + k, :3]), 1.0)  # fmt: skip
+            for k, side in enumerate(F.SIDES)
+        ]
+        solver = HumanoidSolver(SolverOptions(fingers=True))
+        pose = solver(PoseFrame(0, 0.0, 0, None, body, left_hand=hands[0], right_hand=hands[1])).humanoid
+        plain = HumanoidSolver(SolverOptions(fingers=True))(PoseFrame(0, 0.0, 0, None, body, hands=True)).humanoid
+        assert pose is not None and plain is not None
+        w_solved = fk.world_rotations(pose.rotations[: len(BONES)].astype(np.float64))
+        for s, side in enumerate(F.SIDES):
+            bone = f"{side.capitalize()}Hand"
+            i = BONE_INDEX[bone]
+            worst["hand"] = max(worst["hand"], quat.angle_between(pose.rotation(bone), truth[i]) / F.DEG)
+            worst["world"] = max(worst["world"], quat.angle_between(w_solved[i], w_truth[i]) / F.DEG)
+            got = pose.rotations[len(BONES) + 15 * s : len(BONES) + 15 * s + 15]
+            worst["fingers"] = max(worst["fingers"], float(F.finger_angle_error(fingers[side], got).max()))
+            # without the hand: today's solve from BlazePose's hand points (the decoy)
+            assert quat.angle_between(plain.rotation(bone), decoy[i]) < 0.5 * F.DEG
+            fallback_off.append(quat.angle_between(decoy[i], truth[i]) / F.DEG)
+    assert worst["hand"] < 2.0 and worst["world"] < 2.0 and worst["fingers"] < 2.0, worst
+    assert float(np.median(fallback_off)) > 10.0  # the decoy really differs: the test could fail
+
+
+def test_a_degenerate_or_absent_hand_falls_back_to_blazepose() -> None:
+    """A hand whose palm points coincide, or without a world block, leaves the Hand bone to BlazePose's points."""
+    from bridge.humanoid import fk
+
+    body = fk.synthesize_world_block(np.tile(quat.IDENTITY, (len(BONES), 1)))
+    flat = np.ones((21, 5), dtype=np.float32)
+    flat[:, :3] = body[15, :3]  # every landmark on the wrist
+    for hand in (Hand(None, flat, 1.0), Hand(np.full((21, 5), 0.5, dtype=np.float32), None, 1.0)):
+        pose = HumanoidSolver(SolverOptions(fingers=True))(PoseFrame(0, 0.0, 0, None, body, left_hand=hand)).humanoid
+        assert pose is not None
+        np.testing.assert_allclose(pose.rotations, np.tile(quat.IDENTITY, (len(BONES) + 30, 1)), atol=1e-6)
