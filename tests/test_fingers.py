@@ -240,9 +240,9 @@ def test_the_body_hand_bone_follows_the_hand_landmarks_round_trip() -> None:
         body = fk.synthesize_world_block(decoy)
         w_truth = fk.world_rotations(truth)
         fingers = {side: random_fingers(rng, side) for side in F.SIDES}
+        palms = [w_truth[BONE_INDEX[f"{side.capitalize()}Hand"]] for side in F.SIDES]
         hands = [
-            Hand(None, _hand_block(side, fingers[side], w_truth[BONE_INDEX[f"{side.capitalize()}Hand"]],
-                                   body[15 + k, :3]), 1.0)  # fmt: skip
+            Hand(None, _hand_block(side, fingers[side], palms[k], body[15 + k, :3]), 1.0)
             for k, side in enumerate(F.SIDES)
         ]
         solver = HumanoidSolver(SolverOptions(fingers=True))
@@ -275,3 +275,45 @@ def test_a_degenerate_or_absent_hand_falls_back_to_blazepose() -> None:
         pose = HumanoidSolver(SolverOptions(fingers=True))(PoseFrame(0, 0.0, 0, None, body, left_hand=hand)).humanoid
         assert pose is not None
         np.testing.assert_allclose(pose.rotations, np.tile(quat.IDENTITY, (len(BONES) + 30, 1)), atol=1e-6)
+
+
+def test_avatar_smoothing_cuts_finger_jitter_and_lost_hands_still_return_to_rest() -> None:
+    """``--avatar-smooth`` filters the finger bones like the body's: less jitter on a noisy still hand, the
+    pose kept; a hand that disappears is held, then its fingers settle at rest."""
+    from bridge.humanoid import RotationSmoothing, fk
+
+    rng = np.random.default_rng(21)
+    body = fk.synthesize_world_block(np.tile(quat.IDENTITY, (len(BONES), 1)))
+    truth = random_fingers(rng, "left")
+    clean = _hand_block("left", truth, quat.IDENTITY, body[15, :3])
+
+    def run(options: SolverOptions) -> tuple[float, float, HumanoidSolver]:
+        solver = HumanoidSolver(options)
+        prev, steps, errors = None, [], []
+        for k in range(90):
+            block = clean.copy()
+            block[:, :3] += rng.normal(scale=0.002, size=(21, 3))  # 2 mm of landmark noise on a still hand
+            pose = solver(PoseFrame(k, k / 30, 0, None, body, left_hand=Hand(None, block, 1.0))).humanoid
+            assert pose is not None
+            q = pose.rotations[len(BONES) : len(BONES) + 15].astype(np.float64)
+            if prev is not None and k > 15:
+                steps.append(float(F.finger_angle_error(prev, q).mean()))
+                errors.append(float(np.median(F.finger_angle_error(truth, q))))
+            prev = q
+        return float(np.mean(steps)), float(np.mean(errors)), solver
+
+    raw, raw_err, _ = run(SolverOptions(fingers=True))
+    smooth, err, solver = run(SolverOptions(fingers=True, smoothing=RotationSmoothing(), hold=0.5, ease=1.0))
+    assert smooth < 0.5 * raw, (smooth, raw)
+    assert err < raw_err < 10.0  # still the hand's pose, nearer to it than the raw one
+    # the hand disappears: held for 0.5 s, eased to rest over 1 s, and (filtered) at rest soon after
+    rest = np.tile(quat.IDENTITY, (30, 1))
+    fingers, t = None, 3.0
+    for k in range(90, 180):
+        pose = solver(PoseFrame(k, k / 30, 0, None, body, hands=True)).humanoid
+        assert pose is not None
+        fingers = pose.rotations[len(BONES) :].astype(np.float64)
+        if k / 30 < t + 0.4:  # held
+            # (the last noisy sample is what is held: the filter moves to it from the smoothed pose)
+            assert np.median(F.finger_angle_error(truth, fingers[:15])) < raw_err + 3.0
+    assert fingers is not None and F.finger_angle_error(rest, fingers).max() < 0.1

@@ -260,6 +260,7 @@ class HumanoidSolver:
         self._limbs = tuple(self._make_limbs())
         o = self.options
         self._fingers = FingerSolver(o.hold, o.ease, o.limits) if o.fingers else None
+        self._finger_filter = RotationFilter(o.smoothing) if o.fingers and o.smoothing else None
         #: One solver per person id when frames carry several people (their own hold/ease and filters).
         self._people: dict[int, tuple[HumanoidSolver, float]] = {}
         self.reset()
@@ -276,6 +277,8 @@ class HumanoidSolver:
             self._grounding.reset()
         if self._fingers is not None:
             self._fingers.reset()
+        if self._finger_filter is not None:
+            self._finger_filter.reset()
         self._people = {}
 
     # ------------------------------------------------------------------ frame transform
@@ -304,10 +307,17 @@ class HumanoidSolver:
         return frame.replace(humanoid=people[0].humanoid, people=tuple(people))
 
     def _with_fingers(self, pose: HumanoidPose | None, left: Hand | None, right: Hand | None) -> HumanoidPose | None:
-        """``pose`` with the finger bones appended (``fingers`` on), solved at the time of the last :meth:`solve`."""
+        """``pose`` with the finger bones appended (``fingers`` on), solved at the time of the last :meth:`solve`.
+
+        With ``smoothing`` the finger rotations go through their own :class:`RotationFilter` (the body's
+        parameters) after hold and ease, so a lost hand's fingers still settle at rest.
+        """
         if pose is None or self._fingers is None:
             return pose
-        rotations = self._fingers.solve(left, right, float(self._s.t or 0.0))
+        t = float(self._s.t or 0.0)
+        rotations = self._fingers.solve(left, right, t)
+        if self._finger_filter is not None:
+            rotations, _ = self._finger_filter(rotations, np.zeros(3), t)
         return HumanoidPose(pose.hips, np.concatenate((pose.rotations, rotations.astype(np.float32))))
 
     # ------------------------------------------------------------------ solving
