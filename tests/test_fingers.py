@@ -209,3 +209,111 @@ def test_vmc_and_bvh_carry_the_finger_bones(tmp_path: Path) -> None:
     assert names[k] == "LeftHandIndex2"  # the motion values follow the hierarchy
     np.testing.assert_allclose(values[3 + 3 * k : 6 + 3 * k], euler_zxy(q[None, :])[0], atol=1e-5)
     assert abs(values[3 + 3 * k]) + abs(values[4 + 3 * k]) + abs(values[5 + 3 * k]) > 1.0  # a bent finger
+
+
+def _hand_block(side: str, fingers: np.ndarray, palm: np.ndarray, wrist: np.ndarray) -> np.ndarray:
+    """A hand's world block (MediaPipe axes) posed by FK, its wrist on the body's wrist landmark (SPEC §4c)."""
+    block = np.ones((21, 5), dtype=np.float32)
+    block[:, :3] = F.hand_landmarks(side, fingers, palm) * (1.0, -1.0, 1.0) + wrist
+    return block
+
+
+def test_the_body_hand_bone_follows_the_hand_landmarks_round_trip() -> None:
+    """Body + Hand + finger rotations → BlazePose block and hand blocks → solver → the same Hand and fingers.
+
+    BlazePose's own hand points (wrist, index, pinky) are made to disagree (another hand rotation): with
+    the hands in the frame the Hand bones follow the hands' palms, within 2°, and the fingers stay
+    relative to them; without them the solver falls back to BlazePose's points.
+    """
+    from bridge.humanoid import fk
+    from bridge.humanoid.model import BONE_INDEX
+    from tests.test_humanoid import _swing_in_disc, random_pose
+
+    rng = np.random.default_rng(11)
+    worst = {"hand": 0.0, "world": 0.0, "fingers": 0.0}
+    fallback_off = []
+    for _ in range(100):
+        truth = random_pose(rng)
+        decoy = truth.copy()
+        for side in ("Left", "Right"):
+            decoy[BONE_INDEX[f"{side}Hand"]] = _swing_in_disc(rng, (1, 2), 35)
+        body = fk.synthesize_world_block(decoy)
+        w_truth = fk.world_rotations(truth)
+        fingers = {side: random_fingers(rng, side) for side in F.SIDES}
+        palms = [w_truth[BONE_INDEX[f"{side.capitalize()}Hand"]] for side in F.SIDES]
+        hands = [
+            Hand(None, _hand_block(side, fingers[side], palms[k], body[15 + k, :3]), 1.0)
+            for k, side in enumerate(F.SIDES)
+        ]
+        solver = HumanoidSolver(SolverOptions(fingers=True))
+        pose = solver(PoseFrame(0, 0.0, 0, None, body, left_hand=hands[0], right_hand=hands[1])).humanoid
+        plain = HumanoidSolver(SolverOptions(fingers=True))(PoseFrame(0, 0.0, 0, None, body, hands=True)).humanoid
+        assert pose is not None and plain is not None
+        w_solved = fk.world_rotations(pose.rotations[: len(BONES)].astype(np.float64))
+        for s, side in enumerate(F.SIDES):
+            bone = f"{side.capitalize()}Hand"
+            i = BONE_INDEX[bone]
+            worst["hand"] = max(worst["hand"], quat.angle_between(pose.rotation(bone), truth[i]) / F.DEG)
+            worst["world"] = max(worst["world"], quat.angle_between(w_solved[i], w_truth[i]) / F.DEG)
+            got = pose.rotations[len(BONES) + 15 * s : len(BONES) + 15 * s + 15]
+            worst["fingers"] = max(worst["fingers"], float(F.finger_angle_error(fingers[side], got).max()))
+            # without the hand: today's solve from BlazePose's hand points (the decoy)
+            assert quat.angle_between(plain.rotation(bone), decoy[i]) < 0.5 * F.DEG
+            fallback_off.append(quat.angle_between(decoy[i], truth[i]) / F.DEG)
+    assert worst["hand"] < 2.0 and worst["world"] < 2.0 and worst["fingers"] < 2.0, worst
+    assert float(np.median(fallback_off)) > 10.0  # the decoy really differs: the test could fail
+
+
+def test_a_degenerate_or_absent_hand_falls_back_to_blazepose() -> None:
+    """A hand whose palm points coincide, or without a world block, leaves the Hand bone to BlazePose's points."""
+    from bridge.humanoid import fk
+
+    body = fk.synthesize_world_block(np.tile(quat.IDENTITY, (len(BONES), 1)))
+    flat = np.ones((21, 5), dtype=np.float32)
+    flat[:, :3] = body[15, :3]  # every landmark on the wrist
+    for hand in (Hand(None, flat, 1.0), Hand(np.full((21, 5), 0.5, dtype=np.float32), None, 1.0)):
+        pose = HumanoidSolver(SolverOptions(fingers=True))(PoseFrame(0, 0.0, 0, None, body, left_hand=hand)).humanoid
+        assert pose is not None
+        np.testing.assert_allclose(pose.rotations, np.tile(quat.IDENTITY, (len(BONES) + 30, 1)), atol=1e-6)
+
+
+def test_avatar_smoothing_cuts_finger_jitter_and_lost_hands_still_return_to_rest() -> None:
+    """``--avatar-smooth`` filters the finger bones like the body's: less jitter on a noisy still hand, the
+    pose kept; a hand that disappears is held, then its fingers settle at rest."""
+    from bridge.humanoid import RotationSmoothing, fk
+
+    rng = np.random.default_rng(21)
+    body = fk.synthesize_world_block(np.tile(quat.IDENTITY, (len(BONES), 1)))
+    truth = random_fingers(rng, "left")
+    clean = _hand_block("left", truth, quat.IDENTITY, body[15, :3])
+
+    def run(options: SolverOptions) -> tuple[float, float, HumanoidSolver]:
+        solver = HumanoidSolver(options)
+        prev, steps, errors = None, [], []
+        for k in range(90):
+            block = clean.copy()
+            block[:, :3] += rng.normal(scale=0.002, size=(21, 3))  # 2 mm of landmark noise on a still hand
+            pose = solver(PoseFrame(k, k / 30, 0, None, body, left_hand=Hand(None, block, 1.0))).humanoid
+            assert pose is not None
+            q = pose.rotations[len(BONES) : len(BONES) + 15].astype(np.float64)
+            if prev is not None and k > 15:
+                steps.append(float(F.finger_angle_error(prev, q).mean()))
+                errors.append(float(np.median(F.finger_angle_error(truth, q))))
+            prev = q
+        return float(np.mean(steps)), float(np.mean(errors)), solver
+
+    raw, raw_err, _ = run(SolverOptions(fingers=True))
+    smooth, err, solver = run(SolverOptions(fingers=True, smoothing=RotationSmoothing(), hold=0.5, ease=1.0))
+    assert smooth < 0.5 * raw, (smooth, raw)
+    assert err < raw_err < 10.0  # still the hand's pose, nearer to it than the raw one
+    # the hand disappears: held for 0.5 s, eased to rest over 1 s, and (filtered) at rest soon after
+    rest = np.tile(quat.IDENTITY, (30, 1))
+    fingers, t = None, 3.0
+    for k in range(90, 180):
+        pose = solver(PoseFrame(k, k / 30, 0, None, body, hands=True)).humanoid
+        assert pose is not None
+        fingers = pose.rotations[len(BONES) :].astype(np.float64)
+        if k / 30 < t + 0.4:  # held
+            # (the last noisy sample is what is held: the filter moves to it from the smoothed pose)
+            assert np.median(F.finger_angle_error(truth, fingers[:15])) < raw_err + 3.0
+    assert fingers is not None and F.finger_angle_error(rest, fingers).max() < 0.1

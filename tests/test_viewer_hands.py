@@ -5,8 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from bridge.humanoid import fingers as F
+from bridge.humanoid import fk, quat
+from bridge.humanoid.model import BONES
+from bridge.skeleton import FINGER_BONES, FINGER_PARENTS
 from tests import test_viewer
 from tests.browser import Browser
 from tests.media import make_video, scaled_timeout
@@ -42,6 +47,55 @@ async def test_hands_hang_from_the_wrists_and_are_drawn(
         await asyncio.sleep(0.2)
         await browser.screenshot(_shot_dir(tmp_path) / "viewer_hands.png")
         assert with_hands["colored"] > 1000
+        assert browser.console_errors == []
+    finally:
+        await _stop(proc)
+
+
+@needs_chromium
+async def test_the_avatar_draws_fingers_posed_like_the_solver(
+    browser: Browser, media: Path, hand_model: Path, tmp_path: Path
+) -> None:
+    """``serve --avatar --hands``: the box avatar gets a box per finger segment, with the finger model's rest offsets
+    (bridge/humanoid/fingers.py), its finger joints where Python's forward kinematics puts them, and paints them."""
+    video = make_video(media / "messi5.jpg", tmp_path / "messi.avi", frames=300)
+    proc, url = await _serve(str(video), "--hands", "--avatar", "--wait-clients", "1", "--loop")
+    try:
+        await browser.open(url)
+        await browser.wait_for(
+            "window.poseViewer && poseViewer.avatar && poseViewer.avatar.posed && poseViewer.frame.left_hand"
+            " && poseViewer.frame.right_hand",
+            scaled_timeout(60),
+            "a posed avatar with both hands",
+        )
+        assert await browser.eval("poseViewer.hello.humanoid_bones") == [*BONES, *FINGER_BONES]
+        # the page's finger model is the solver's: parents, rest offsets, fingertips
+        rest = await browser.eval("PoseAvatar.FINGERS")
+        tips = await browser.eval("PoseAvatar.FINGER_TIPS")
+        assert list(rest) == list(FINGER_BONES) and tips.keys() == F.REST_TIPS.keys()
+        for bone in FINGER_BONES:
+            assert rest[bone][0] == FINGER_PARENTS[bone], bone
+            assert rest[bone][1] == pytest.approx(list(F.REST_LOCAL[bone]), abs=1e-9), bone
+        for bone, tip in F.REST_TIPS.items():
+            assert tips[bone] == pytest.approx(list(tip), abs=1e-9), bone
+        # forward kinematics of the same frame in JavaScript and in Python, fingers included
+        got = await browser.eval("({h: poseViewer.frame.humanoid, j: poseViewer.avatar.unityJoints})")
+        h = np.array(got["h"][1:], dtype=np.float64)
+        joints = {b: p for b, p in zip(BONES, fk.joint_positions(h[: len(BONES)], got["h"][0]), strict=True)}
+        world = dict(zip(BONES, fk.world_rotations(h[: len(BONES)]), strict=True))
+        for k, bone in enumerate(FINGER_BONES):
+            parent = FINGER_PARENTS[bone]
+            world[bone] = quat.mul(world[parent], quat.normalize(h[len(BONES) + k]))
+            joints[bone] = joints[parent] + quat.rotate(world[parent], np.asarray(F.REST_LOCAL[bone]))
+            assert got["j"][bone] == pytest.approx(joints[bone].tolist(), abs=1e-6), bone
+        bent = F.finger_angle_error(h[len(BONES) :], np.tile(quat.IDENTITY, (30, 1)))
+        assert float(bent.max()) > 5.0  # real hands: the fingers are not all at rest
+        # and the finger boxes are painted
+        draws = await browser.eval("poseViewer.avatar.draws")
+        await browser.wait_for(f"poseViewer.avatar.draws > {draws + 2}", scaled_timeout(10), "avatar drawn")
+        assert await browser.eval("poseViewer.avatar.fingerFaces") >= 30
+        await asyncio.sleep(0.2)
+        await browser.screenshot(_shot_dir(tmp_path) / "viewer_avatar_fingers.png")
         assert browser.console_errors == []
     finally:
         await _stop(proc)

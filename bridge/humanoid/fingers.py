@@ -183,9 +183,23 @@ def _side_finger(bone: str) -> tuple[str, str]:
 
 
 def palm_frame(side: str, points: Array) -> Array | None:
-    """The hand's world rotation from its landmarks (Unity axes, (21, 3)), or ``None`` when degenerate."""
-    forward = points[_H["middle_finger_mcp"]] - points[_H["wrist"]]
+    """The hand's world rotation from its landmarks (Unity axes, (21, 3)), or ``None`` when degenerate.
+
+    The palm is the plane through the wrist, the index MCP and the pinky MCP; the hand points from the
+    wrist to the middle MCP, taken in that plane (the knuckles' arch lifts the middle MCP off it a
+    little); across is pinky MCP → index MCP. The rest hand (:data:`REST_HAND`) gives the identity. The
+    fingers are solved relative to this frame, and the body's Hand bone takes it when the frame carries
+    the hand (:class:`~bridge.humanoid.HumanoidSolver`), so both agree. When the three palm points are
+    (nearly) collinear the plane is dropped and the middle MCP's direction is used as it is.
+    """
+    wrist = points[_H["wrist"]]
+    forward = points[_H["middle_finger_mcp"]] - wrist
     across = points[_H["index_finger_mcp"]] - points[_H["pinky_mcp"]]
+    normal = np.cross(points[_H["index_finger_mcp"]] - wrist, points[_H["pinky_mcp"]] - wrist)
+    n = float(np.linalg.norm(normal))
+    if np.isfinite(n) and n > 1e-6 * max(float(np.linalg.norm(forward)) * float(np.linalg.norm(across)), 1e-12):
+        normal = normal / n
+        forward = forward - float(forward @ normal) * normal
     return quat.frame(forward, across, HAND_FORWARD[side], HAND_ACROSS)
 
 

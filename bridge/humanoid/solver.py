@@ -17,8 +17,11 @@ Per frame, with the landmarks in Unity axes (MediaPipe world (x, y, z) → (x, �
   the one the hand (foot) shows: half of it for an arm, all of it for a leg (whose bending plane is
   trusted only from 45°, below 15° not at all: BlazePose's knee depth is noisy). The lower bone swings to
   elbow → wrist (knee → ankle) and carries the roll of the hand (the turn of the foot) about it; hands
-  and feet then swing only (wrist flexion and deviation; foot pitch and roll). Hand frame: wrist,
-  index, pinky; foot frame: heel, foot index, ankle.
+  and feet then swing only (wrist flexion and deviation; foot pitch and roll). Hand frame: when the
+  frame carries that hand (``--hands``, its world block), the palm of the hand's own landmarks (the
+  plane through wrist, index MCP and pinky MCP, pointing to the middle MCP:
+  :func:`bridge.humanoid.fingers.palm_frame`, the frame the fingers are solved in); otherwise
+  BlazePose's wrist, index and pinky. Foot frame: heel, foot index, ankle.
 - **Limits** (:data:`bridge.humanoid.model.LIMITS`): every local rotation is clamped into its range; an
   elbow or knee never bends backwards.
 - **Unseen bones**: a bone whose landmarks are not all visible (visibility below ``min_visibility``,
@@ -31,7 +34,8 @@ Per frame, with the landmarks in Unity axes (MediaPipe world (x, y, z) → (x, �
   planted feet, jumps) and the pose carries the feet's contacts.
 - **Smoothing** (optional): One Euro on the rotations and the hips position (:mod:`.filters`).
 - **Fingers** (``fingers``, with ``--hands``): the 30 finger bones from each hand's 21 landmarks
-  (:mod:`bridge.humanoid.fingers`), appended after the body's bones (not smoothed).
+  (:mod:`bridge.humanoid.fingers`), appended after the body's bones; smoothed with the body when
+  ``smoothing`` is on (their own One Euro filter, applied after hold and ease).
 
 Time is the frames' ``t`` (seconds): a ``t`` that goes backwards (a loop or a seek) resets the state.
 """
@@ -52,7 +56,7 @@ from ..skeleton import FINGER_BONES, INDEX
 from ..transforms import Transform
 from . import quat
 from .filters import RotationFilter, RotationSmoothing
-from .fingers import FingerSolver
+from .fingers import FingerSolver, palm_frame, to_unity
 from .grounding import Grounding, GroundingOptions
 from .limits import clamp
 from .model import (
@@ -256,6 +260,7 @@ class HumanoidSolver:
         self._limbs = tuple(self._make_limbs())
         o = self.options
         self._fingers = FingerSolver(o.hold, o.ease, o.limits) if o.fingers else None
+        self._finger_filter = RotationFilter(o.smoothing) if o.fingers and o.smoothing else None
         #: One solver per person id when frames carry several people (their own hold/ease and filters).
         self._people: dict[int, tuple[HumanoidSolver, float]] = {}
         self.reset()
@@ -272,6 +277,8 @@ class HumanoidSolver:
             self._grounding.reset()
         if self._fingers is not None:
             self._fingers.reset()
+        if self._finger_filter is not None:
+            self._finger_filter.reset()
         self._people = {}
 
     # ------------------------------------------------------------------ frame transform
@@ -283,9 +290,8 @@ class HumanoidSolver:
         ``humanoid`` is the primary person's.
         """
         if not frame.people:
-            pose = self._with_fingers(
-                self.solve(frame.world, frame.t, image=frame.image), frame.left_hand, frame.right_hand
-            )
+            hands = (frame.left_hand, frame.right_hand)
+            pose = self._with_fingers(self.solve(frame.world, frame.t, image=frame.image, hands=hands), *hands)
             return frame.replace(humanoid=pose)
         t = float(frame.t)
         people = []
@@ -294,30 +300,44 @@ class HumanoidSolver:
             if solver is None:
                 solver = HumanoidSolver(self.options, aspect=self.aspect)
             self._people[person.id] = (solver, t)
-            pose = solver._with_fingers(
-                solver.solve(person.world, t, image=person.image), person.left_hand, person.right_hand
-            )
+            hands = (person.left_hand, person.right_hand)
+            pose = solver._with_fingers(solver.solve(person.world, t, image=person.image, hands=hands), *hands)
             people.append(person.replace(humanoid=pose))
         self._people = {pid: v for pid, v in self._people.items() if 0 <= t - v[1] <= self.PERSON_MEMORY}
         return frame.replace(humanoid=people[0].humanoid, people=tuple(people))
 
     def _with_fingers(self, pose: HumanoidPose | None, left: Hand | None, right: Hand | None) -> HumanoidPose | None:
-        """``pose`` with the finger bones appended (``fingers`` on), solved at the time of the last :meth:`solve`."""
+        """``pose`` with the finger bones appended (``fingers`` on), solved at the time of the last :meth:`solve`.
+
+        With ``smoothing`` the finger rotations go through their own :class:`RotationFilter` (the body's
+        parameters) after hold and ease, so a lost hand's fingers still settle at rest.
+        """
         if pose is None or self._fingers is None:
             return pose
-        rotations = self._fingers.solve(left, right, float(self._s.t or 0.0))
+        t = float(self._s.t or 0.0)
+        rotations = self._fingers.solve(left, right, t)
+        if self._finger_filter is not None:
+            rotations, _ = self._finger_filter(rotations, np.zeros(3), t)
         return HumanoidPose(pose.hips, np.concatenate((pose.rotations, rotations.astype(np.float32))))
 
     # ------------------------------------------------------------------ solving
 
     def solve(
-        self, world: npt.ArrayLike | None, t: float, *, image: npt.ArrayLike | None = None
+        self,
+        world: npt.ArrayLike | None,
+        t: float,
+        *,
+        image: npt.ArrayLike | None = None,
+        hands: tuple[Hand | None, Hand | None] = (None, None),
     ) -> HumanoidPose | None:
         """The pose for one frame, or ``None`` before any person was seen.
 
         ``world``: the (33, 5) MediaPipe world block, or ``None`` when nobody is detected (every bone is
         then unseen: held, then eased to rest). ``t``: the frame's time in seconds. ``image``: the image
         block, used only for root motion (with :attr:`aspect`, width / height; 1 when unknown).
+        ``hands``: the person's (left, right) hands; a hand with a world block gives its side's Hand
+        bone (and the forearm's roll) from its palm instead of BlazePose's three hand points (a hand
+        without one, or whose palm is degenerate, is ignored).
         Raises ``ValueError`` when a block does not have shape (33, 5).
         """
         s = self._s
@@ -394,7 +414,7 @@ class HumanoidSolver:
             cap = limb.side.capitalize()
             top = "Shoulder" if limb.end == BONE_INDEX[f"{cap}Hand"] else None
             parent_world = put(f"{cap}Shoulder", quat.IDENTITY, False) if top else w_hips
-            self._solve_limb(limb, p, ok, parent_world, put)
+            self._solve_limb(limb, p, ok, parent_world, put, _palm(hands, limb.side) if top else None)
             if not top:
                 put(f"{cap}Toes", quat.IDENTITY, False)
 
@@ -518,10 +538,13 @@ class HumanoidSolver:
         ok: npt.NDArray[np.bool_],
         parent_world: Array,
         put: Callable[..., Array],
+        palm: Array | None = None,
     ) -> None:
         s = self._s
         key = BONES[limb.upper]
-        end_obs = limb.end_frame(p) if ok[list(limb.end_landmarks)].all() else None
+        end_obs = palm
+        if end_obs is None and ok[list(limb.end_landmarks)].all():
+            end_obs = limb.end_frame(p)
         # upper bone: swing to the limb's direction, twist from the bending plane or the end's turn
         upper = None
         if ok[limb.a] and ok[limb.b]:
@@ -564,6 +587,15 @@ class HumanoidSolver:
             s.twist[lkey] = quat.swing_twist(self._s.seen[limb.lower], limb.axis)[1]  # type: ignore[arg-type]
         # end bone (hand / foot): what is left of its observed frame; limits remove any twist
         put(BONES[limb.end], None if end_obs is None else quat.mul(quat.conj(w_lower), end_obs))
+
+
+def _palm(hands: tuple[Hand | None, Hand | None], side: str) -> Array | None:
+    """The world rotation of ``side``'s hand from its own landmarks (Unity axes), or ``None`` (absent, degenerate)."""
+    hand = hands[0] if side == "left" else hands[1]
+    if hand is None or hand.world is None:
+        return None
+    points = to_unity(hand.world)
+    return palm_frame(side, points) if np.isfinite(points).all() else None
 
 
 _PARENT_OF: Final = PARENT

@@ -10,6 +10,12 @@
 // A grounded stream (hello.root_motion "grounded", serve --grounded, SPEC §4d) gives the hips in floor space: their
 // y is the height above the floor, so the figure stands on the viewer's floor as it is (a jump leaves it), and each
 // foot on the ground (frame.contacts) gets a mark on the floor under it.
+//
+// With serve --avatar --hands, hello.humanoid_bones continues with the 30 finger bones (SPEC §4c): each finger segment
+// is a small box, hanging from the Hand, whose palm is then drawn short (the fingers take the rest). Their rest
+// offsets are bridge/humanoid/fingers.py's REST_LOCAL and REST_TIPS (the finger model the solver inverts; the browser
+// test checks them and the forward kinematics against the Python ones): the left hand's below, the right hand's
+// their mirror image (x -> -x), as in fingers.py.
 "use strict";
 
 (function () {
@@ -61,6 +67,48 @@
     RightFoot: ["RightToes", [0.09, 0.05]],
     RightToes: [[0, 0, 0.07], [0.09, 0.03]],
   };
+  // left-hand finger bone (without "Left") -> [parent, joint offset from the parent's joint (Unity axes, meters, T-pose)]
+  const FINGERS_LEFT = {
+    ThumbProximal: ["Hand", [-0.025, -0.012, 0.022]],
+    ThumbIntermediate: ["ThumbProximal", [-0.024109950987, -0.006027487747, 0.031342936283]],
+    ThumbDistal: ["ThumbIntermediate", [-0.01928796079, -0.004821990197, 0.025074349027]],
+    IndexProximal: ["Hand", [-0.09, 0, 0.022]],
+    IndexIntermediate: ["IndexProximal", [-0.042, 0, 0]],
+    IndexDistal: ["IndexIntermediate", [-0.025, 0, 0]],
+    MiddleProximal: ["Hand", [-0.095, 0, 0]],
+    MiddleIntermediate: ["MiddleProximal", [-0.046, 0, 0]],
+    MiddleDistal: ["MiddleIntermediate", [-0.029, 0, 0]],
+    RingProximal: ["Hand", [-0.09, 0, -0.02]],
+    RingIntermediate: ["RingProximal", [-0.042, 0, 0]],
+    RingDistal: ["RingIntermediate", [-0.027, 0, 0]],
+    LittleProximal: ["Hand", [-0.08, 0, -0.038]],
+    LittleIntermediate: ["LittleProximal", [-0.033, 0, 0]],
+    LittleDistal: ["LittleIntermediate", [-0.02, 0, 0]],
+  };
+  // where each left fingertip is, from its Distal joint
+  const FINGER_TIPS_LEFT = {
+    ThumbDistal: [-0.016876965691, -0.004219241423, 0.021940055398],
+    IndexDistal: [-0.02, 0, 0],
+    MiddleDistal: [-0.021, 0, 0],
+    RingDistal: [-0.021, 0, 0],
+    LittleDistal: [-0.018, 0, 0],
+  };
+  // both hands: bone -> [parent, offset]; Distal bone -> tip; in hello order (left, then right; parents first)
+  const FINGERS = {};
+  const FINGER_TIPS = {};
+  for (const [side, m] of [["Left", 1], ["Right", -1]]) {
+    for (const [b, [parent, o]] of Object.entries(FINGERS_LEFT)) FINGERS[side + b] = [side + parent, [m * o[0], o[1], o[2]]];
+    for (const [b, t] of Object.entries(FINGER_TIPS_LEFT)) FINGER_TIPS[side + b] = [m * t[0], t[1], t[2]];
+  }
+  // a finger segment's box: its next joint (or tip) in the T-pose, relative to its own joint; [width, depth]
+  const FINGER_SHAPE = {};
+  for (const b of Object.keys(FINGERS)) {
+    const next = b.endsWith("Proximal") ? b.replace("Proximal", "Intermediate") : b.replace("Intermediate", "Distal");
+    const end = b.endsWith("Distal") ? FINGER_TIPS[b] : FINGERS[next][1];
+    FINGER_SHAPE[b] = [end, b.includes("Thumb") ? [0.02, 0.018] : [0.016, 0.014]];
+  }
+  // with fingers, the Hand box is the palm only: from the wrist to the middle knuckle, as wide as the knuckles
+  const PALM = { LeftHand: [[-0.085, 0, -0.008], [0.07, 0.025]], RightHand: [[0.085, 0, -0.008], [0.07, 0.025]] };
   const COLORS = { left: [255, 140, 26], right: [26, 163, 255], center: [200, 200, 200] };
   const LIGHT = norm([-0.4, 0.8, 0.45]); // view space, from above and in front
   const HIPS_HEIGHT = 0.89;
@@ -97,6 +145,8 @@
   function create(bones, rootMotion) {
     const A = {
       bones: bones.slice(),
+      fingers: bones.includes("LeftThumbProximal"), // the stream carries finger bones (serve --avatar --hands)
+      fingerFaces: 0, // finger box faces painted in the last draw
       grounded: rootMotion === "grounded",
       contacts: null, // [left, right] on the ground (grounded streams)
       marks: 0, // contact marks drawn in the last draw
@@ -125,6 +175,12 @@
         } else {
           world[b] = mul(world[parent], q);
           joints[b] = add(joints[parent], rotate(world[parent], sub(rest, REST[parent][1])));
+        }
+      }
+      if (A.fingers) {
+        for (const [b, [parent, offset]] of Object.entries(FINGERS)) {
+          world[b] = mul(world[parent], local[b] || [0, 0, 0, 1]);
+          joints[b] = add(joints[parent], rotate(world[parent], offset));
         }
       }
       A.world = world;
@@ -168,11 +224,17 @@
         });
       }
       const faces = [];
-      for (const b of Object.keys(SHAPE)) {
-        const [end, [w, d]] = SHAPE[b];
+      // bone -> [box axis in the T-pose (from its joint), [width, depth]]
+      const boxes = {};
+      for (const [b, [end, size]] of Object.entries(SHAPE)) {
         const restJoint = REST[b][1];
-        const restEnd = typeof end === "string" ? REST[end][1] : add(restJoint, end);
-        const axis = sub(restEnd, restJoint);
+        boxes[b] = [typeof end === "string" ? sub(REST[end][1], restJoint) : end, size];
+      }
+      if (A.fingers) {
+        Object.assign(boxes, PALM, FINGER_SHAPE);
+      }
+      for (const b of Object.keys(boxes)) {
+        const [axis, [w, d]] = boxes[b];
         const len = Math.hypot(axis[0], axis[1], axis[2]);
         if (len < 1e-6) continue;
         const along = axis.map((c) => c / len);
@@ -195,13 +257,15 @@
           // the corners wind outwards in Unity's axes; the view's z flip turns `n` inwards: a face whose inward
           // normal points at the camera is a back face
           if (dot(n, sub(v.cam.eye, centre)) >= 0) continue;
-          faces.push({ p, n, side, depth: dot(sub(centre, v.cam.eye), v.cam.f) });
+          faces.push({ p, n, side, finger: b in FINGERS, depth: dot(sub(centre, v.cam.eye), v.cam.f) });
         }
       }
       faces.sort((a, b) => b.depth - a.depth);
       ctx.lineWidth = 0.6;
+      A.fingerFaces = 0;
       for (const face of faces) {
         if (face.p.some((p) => dot(sub(p, v.cam.eye), v.cam.f) <= v.near)) continue;
+        if (face.finger) A.fingerFaces += 1;
         const s = face.p.map((p) => v.project(v.cam, p));
         const shade = 0.45 + 0.55 * Math.max(0, -dot(face.n, LIGHT)); // -n: the outward normal
         const base = detected ? COLORS[face.side] : [120, 120, 120];
@@ -220,5 +284,5 @@
     return A;
   }
 
-  window.PoseAvatar = { create, REST };
+  window.PoseAvatar = { create, REST, FINGERS, FINGER_TIPS };
 })();
