@@ -317,3 +317,77 @@ def test_avatar_smoothing_cuts_finger_jitter_and_lost_hands_still_return_to_rest
             # (the last noisy sample is what is held: the filter moves to it from the smoothed pose)
             assert np.median(F.finger_angle_error(truth, fingers[:15])) < raw_err + 3.0
     assert fingers is not None and F.finger_angle_error(rest, fingers).max() < 0.1
+
+
+def test_a_flickering_hand_eases_the_wrist_between_palm_and_blazepose() -> None:
+    """A hand found every other frame (30 fps) moves the Hand and forearm by less than 15° a frame, though its
+    palm and BlazePose's hand points disagree by 60°; with a steady source the output is exactly the
+    unblended solve, and :data:`SOURCE_BLEND` after the last switch exactly the new source's solve.
+
+    The body turns 2° a frame, so the blend must follow motion; the references are solvers that always
+    (never) get the hands. A gap longer than the blend, or a seek backwards, switches at once.
+    """
+    from bridge.humanoid import fk
+    from bridge.humanoid.model import BONE_INDEX
+    from bridge.humanoid.solver import SOURCE_BLEND
+    from tests.test_humanoid import random_pose, rv
+
+    rng = np.random.default_rng(5)
+    truth = random_pose(rng)
+    truth[BONE_INDEX["LeftHand"]] = truth[BONE_INDEX["RightHand"]] = rv(0, 0, 30)
+    decoy = truth.copy()
+    decoy[BONE_INDEX["LeftHand"]] = decoy[BONE_INDEX["RightHand"]] = rv(0, 0, -30)
+    fingers = {side: random_fingers(rng, side) for side in F.SIDES}
+    arm = [BONE_INDEX[f"{c}{b}"] for c in ("Left", "Right") for b in ("UpperArm", "LowerArm", "Hand")]
+
+    def frame(k: int, t: float, with_hands: bool) -> PoseFrame:
+        pose, wrong = truth.copy(), decoy.copy()
+        pose[0] = wrong[0] = quat.mul(rv(0, 2 * k, 0), truth[0])
+        body = fk.synthesize_world_block(wrong)
+        w = fk.world_rotations(pose)
+        palms = [w[BONE_INDEX[f"{side.capitalize()}Hand"]] for side in F.SIDES]
+        hands = [
+            Hand(None, _hand_block(side, fingers[side], palms[s], body[15 + s, :3]), 1.0)
+            for s, side in enumerate(F.SIDES)
+        ]
+        if not with_hands:
+            return PoseFrame(k, t, 0, None, body, hands=True)
+        return PoseFrame(k, t, 0, None, body, left_hand=hands[0], right_hand=hands[1])
+
+    def solve(solver: HumanoidSolver, f: PoseFrame) -> np.ndarray:
+        pose = solver(f).humanoid
+        assert pose is not None
+        return pose.rotations[: len(BONES)].copy()
+
+    def present(k: int) -> bool:
+        return k < 10 or (k < 30 and k % 2 == 0)
+
+    blended, palm, points = (HumanoidSolver(SolverOptions(fingers=True)) for _ in range(3))
+    last_switch, prev, worst_step, worst_raw = 0.0, None, 0.0, 0.0
+    for k in range(45):
+        t = k / 30
+        out = solve(blended, frame(k, t, present(k)))
+        ref_palm, ref_points = solve(palm, frame(k, t, True)), solve(points, frame(k, t, False))
+        ref = ref_palm if present(k) else ref_points
+        w_out, w_palm, w_points = (fk.world_rotations(r.astype(np.float64)) for r in (out, ref_palm, ref_points))
+        for side in ("Left", "Right"):
+            i = BONE_INDEX[f"{side}Hand"]
+            worst_raw = max(worst_raw, quat.angle_between(w_palm[i], w_points[i]) / F.DEG)
+        if k and present(k) != present(k - 1):
+            last_switch = (k - 1) / 30
+        if k < 10 or t - last_switch > SOURCE_BLEND + 1e-9:
+            assert np.array_equal(out, ref), k  # steady, or the blend is over: exactly the unblended solve
+        elif t - last_switch < SOURCE_BLEND - 1e-9:
+            assert not np.allclose(out[arm], ref[arm], atol=1e-3), k  # still easing
+        if prev is not None:
+            for i in arm:
+                worst_step = max(worst_step, quat.angle_between(prev[i], w_out[i]) / F.DEG)
+        prev = w_out
+    assert worst_raw > 50.0, worst_raw  # without the blend the wrists would jump this far: the test could fail
+    assert worst_step < 15.0, worst_step
+
+    # a gap of the blend time or more switches at once; a seek backwards starts afresh
+    for t0, t1 in ((1.0, 1.0 + SOURCE_BLEND), (1.0, 0.5)):
+        solver = HumanoidSolver(SolverOptions(fingers=True))
+        solve(solver, frame(0, t0, True))
+        assert np.array_equal(solve(solver, frame(1, t1, False)), solve(points, frame(1, t1, False)))

@@ -22,6 +22,10 @@ Per frame, with the landmarks in Unity axes (MediaPipe world (x, y, z) → (x, �
   plane through wrist, index MCP and pinky MCP, pointing to the middle MCP:
   :func:`bridge.humanoid.fingers.palm_frame`, the frame the fingers are solved in); otherwise
   BlazePose's wrist, index and pinky. Foot frame: heel, foot index, ankle.
+- **Hand source switches**: when a side's Hand frame changes source (palm ↔ BlazePose's points, e.g.
+  a hand found in one frame and lost in the next), the arm's rotations that depend on it (UpperArm,
+  LowerArm, Hand) ease from where they were to the new source's over :data:`SOURCE_BLEND` seconds
+  (:meth:`HumanoidSolver._blend_sources`). A steady source is never touched.
 - **Limits** (:data:`bridge.humanoid.model.LIMITS`): every local rotation is clamped into its range; an
   elbow or knee never bends backwards.
 - **Unseen bones**: a bone whose landmarks are not all visible (visibility below ``min_visibility``,
@@ -84,6 +88,9 @@ F32 = npt.NDArray[np.float32]
 
 #: Values on the wire per frame: hips position (3) + one (x, y, z, w) per bone.
 VALUES_PER_FRAME: Final[int] = 3 + 4 * len(BONES)
+
+#: Seconds over which an arm eases to a new Hand source (palm ↔ BlazePose's points).
+SOURCE_BLEND: Final[float] = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +247,9 @@ class _State:
     anchor: Array | None = None  # camera-space hips at the first frame (root motion)
     root: Array = field(default_factory=lambda: np.zeros(3))
     started: bool = False
+    source: dict[str, str] = field(default_factory=dict)  # side → the Hand's last source ("palm" / "points")
+    blend: dict[str, tuple[Array, float]] = field(default_factory=dict)  # side → (offsets (3, 4), start time)
+    last: Array | None = None  # the previous frame's local rotations (blended, before smoothing)
 
 
 class HumanoidSolver:
@@ -337,14 +347,15 @@ class HumanoidSolver:
         block, used only for root motion (with :attr:`aspect`, width / height; 1 when unknown).
         ``hands``: the person's (left, right) hands; a hand with a world block gives its side's Hand
         bone (and the forearm's roll) from its palm instead of BlazePose's three hand points (a hand
-        without one, or whose palm is degenerate, is ignored).
+        without one, or whose palm is degenerate, is ignored); a hand that comes or goes eases the arm
+        to its new source over :data:`SOURCE_BLEND` seconds (:meth:`_blend_sources`).
         Raises ``ValueError`` when a block does not have shape (33, 5).
         """
         s = self._s
         if s.t is not None and t < s.t:
             self.reset()
             s = self._s
-        s.t = t
+        prev_t, s.t = s.t, t
         p, ok = self._points(world)
         if not ok.any() and not s.started:
             self.seen = self.clamped = frozenset()
@@ -414,9 +425,12 @@ class HumanoidSolver:
             cap = limb.side.capitalize()
             top = "Shoulder" if limb.end == BONE_INDEX[f"{cap}Hand"] else None
             parent_world = put(f"{cap}Shoulder", quat.IDENTITY, False) if top else w_hips
-            self._solve_limb(limb, p, ok, parent_world, put, _palm(hands, limb.side) if top else None)
-            if not top:
+            source = self._solve_limb(limb, p, ok, parent_world, put, _palm(hands, limb.side) if top else None)
+            if top:
+                self._blend_sources(limb, source, local, prev_t, t)
+            else:
                 put(f"{cap}Toes", quat.IDENTITY, False)
+        s.last = local.copy()
 
         # root
         hips_pos = np.zeros(3)
@@ -457,6 +471,44 @@ class HumanoidSolver:
                 cam = np.array([root[0], -root[1], root[2]])  # MediaPipe → Unity axes
         visible = (bool(ok[list(_FEET["left"])].all()), bool(ok[list(_FEET["right"])].all()))
         return self._grounding(local, cam, t, visible)
+
+    def _blend_sources(self, limb: _Limb, source: str | None, local: Array, prev_t: float | None, t: float) -> None:
+        """Ease ``limb``'s arm (upper, lower, end bones of ``local``, in place) across a change of Hand source.
+
+        ``source``: where this frame's Hand frame came from (``"palm"``, ``"points"``, ``None`` for
+        neither: the hand is held). When it differs from the side's last source, the offset from the
+        solved rotations to the previous frame's output is kept and decays to none over
+        :data:`SOURCE_BLEND` seconds from the previous frame's time (output = solved · offset^(1 − k)),
+        so the arm follows the new source's motion from the first frame, without lag, and lands on it
+        exactly. Edge cases: a steady source (or a frame without one) leaves the rotations untouched
+        (byte-identical), except while an earlier blend runs; a switch during a blend starts a new one
+        from the blended output (a hand flickering every frame moves at most k of the way per frame);
+        a switch after a gap of :data:`SOURCE_BLEND` or more, or on the first frame (a new stream, a
+        seek, :meth:`reset`), is immediate. The eased rotations are not clamped again (both ends are
+        within the limits) and the held bones keep the unblended solve.
+        """
+        s = self._s
+        side = limb.side
+        rows = [limb.upper, limb.lower, limb.end]
+        if source is not None:
+            last = s.source.get(side)
+            s.source[side] = source
+            if last is not None and last != source and s.last is not None and prev_t is not None:
+                if t - prev_t < SOURCE_BLEND:
+                    offsets = np.array([quat.mul(quat.conj(local[i]), s.last[i]) for i in rows])
+                    s.blend[side] = (offsets, prev_t)
+                else:
+                    s.blend.pop(side, None)
+        blend = s.blend.get(side)
+        if blend is None:
+            return
+        offsets, start = blend
+        k = (t - start) / SOURCE_BLEND
+        if k >= 1.0:
+            del s.blend[side]
+            return
+        for i, offset in zip(rows, offsets, strict=True):
+            local[i] = quat.normalize(quat.mul(local[i], quat.power(offset, 1.0 - k)))
 
     def _held(self, i: int, t: float) -> Array:
         last = self._s.seen[i]
@@ -539,12 +591,16 @@ class HumanoidSolver:
         parent_world: Array,
         put: Callable[..., Array],
         palm: Array | None = None,
-    ) -> None:
+    ) -> str | None:
+        """Solve the limb's three bones through ``put``; returns the end frame's source (``"palm"``,
+        ``"points"`` for the landmarks, ``None`` when there is none and the end bone is held)."""
         s = self._s
         key = BONES[limb.upper]
         end_obs = palm
+        source = None if palm is None else "palm"
         if end_obs is None and ok[list(limb.end_landmarks)].all():
             end_obs = limb.end_frame(p)
+            source = None if end_obs is None else "points"
         # upper bone: swing to the limb's direction, twist from the bending plane or the end's turn
         upper = None
         if ok[limb.a] and ok[limb.b]:
@@ -587,6 +643,7 @@ class HumanoidSolver:
             s.twist[lkey] = quat.swing_twist(self._s.seen[limb.lower], limb.axis)[1]  # type: ignore[arg-type]
         # end bone (hand / foot): what is left of its observed frame; limits remove any twist
         put(BONES[limb.end], None if end_obs is None else quat.mul(quat.conj(w_lower), end_obs))
+        return source
 
 
 def _palm(hands: tuple[Hand | None, Hand | None], side: str) -> Array | None:
