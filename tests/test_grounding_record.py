@@ -113,9 +113,7 @@ def test_a_bad_avatar_header_is_one_line(
     avatar: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rec = tmp_path / "bad.jsonl"
-    rec.write_text(
-        '{"format": "pose-bridge-recording", "version": 1, "coords": ["world"], "avatar": ' + avatar + "}\n"
-    )
+    rec.write_text('{"format": "pose-bridge-recording", "version": 1, "coords": ["world"], "avatar": ' + avatar + "}\n")
     assert main(["serve", str(rec), "--port", "0"]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1, err
