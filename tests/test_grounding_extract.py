@@ -8,7 +8,6 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -19,6 +18,7 @@ from bridge.humanoid.avatar import AvatarSettings
 from bridge.humanoid.fk import joint_positions
 from bridge.humanoid.grounding import sole_points
 from bridge.humanoid.model import BONE_INDEX, HIPS_HEIGHT
+from tests.media import VTEST_WALKER_SIZE, make_vtest_walker
 
 with warnings.catch_warnings():  # bvhio imports PyGLM the way PyGLM plans to deprecate
     warnings.simplefilter("ignore", PendingDeprecationWarning)
@@ -28,17 +28,7 @@ with warnings.catch_warnings():  # bvhio imports PyGLM the way PyGLM plans to de
 @pytest.fixture(scope="module")
 def walker(media: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """60 frames of vtest.avi's right half, enlarged twice (where BlazePose finds a walker)."""
-    clip = tmp_path_factory.mktemp("walker") / "walker.avi"
-    cap = cv2.VideoCapture(str(media / "vtest.avi"))
-    fps = cap.get(cv2.CAP_PROP_FPS) or 10.0
-    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), fps, (768, 952))
-    for _ in range(60):
-        ok, img = cap.read()
-        assert ok
-        writer.write(cv2.resize(img[100:576, 384:768], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
-    cap.release()
-    writer.release()
-    return clip
+    return make_vtest_walker(media, tmp_path_factory.mktemp("walker") / "walker.avi")
 
 
 def _hips_channels(path: Path) -> np.ndarray:
@@ -57,7 +47,7 @@ def test_extract_bvh_grounded_on_real_footage(walker: Path, tmp_path: Path) -> N
     assert hips.shape == (60, 3) and np.isfinite(hips).all()
     assert np.ptp(hips[:, [0, 2]], axis=0).max() > 5.0  # a walker: the hips travel (cm)
     # the same solver as serve's, for the video's size: the file's hips are its grounded hips
-    solver = AvatarSettings("grounded").solver(768, 952)
+    solver = AvatarSettings("grounded").solver(*VTEST_WALKER_SIZE)
     poses = [solver(f).humanoid for f in open_reader(landmarks)]
     assert sum(p is not None for p in poses) >= 20
     root = bvhio.readAsHierarchy(str(out))
