@@ -34,6 +34,7 @@ from .errors import UserError
 from .formats import detect_format
 from .formats.writers import writer_for
 from .frame import PoseFrame
+from .humanoid.avatar import AvatarSettings
 from .pose.engine import EstimatorOptions
 from .protocol import SourceInfo
 from .sources.video import VideoPipeline, VideoSource, parse_webcam
@@ -133,6 +134,7 @@ def extract_to_file(
     *,
     transforms: Sequence[Transform] = (),
     angles: Sequence[str] = (),
+    avatar: AvatarSettings | None = None,
     progress: bool = False,
     wall_clock: bool = True,
     on_frame: FrameCallback | None = None,
@@ -141,7 +143,10 @@ def extract_to_file(
 
     ``transforms`` are applied to every frame before it is written (smoothing,
     angles); ``angles`` names the joint angles for the JSONL header and CSV
-    columns. Every frame is flushed as it is written. On ``KeyboardInterrupt`` (Ctrl-C)
+    columns. ``avatar``: solve the humanoid pose of every frame after the transforms, with a solver built
+    for the video's image size (root motion needs it); a BVH file gets an in-place solver without it (it
+    holds the humanoid pose), and with ``avatar`` hips that move (``root_motion`` ``raw``) or stand on a
+    floor (``grounded``). Every frame is flushed as it is written. On ``KeyboardInterrupt`` (Ctrl-C)
     the file is closed complete up to the last frame written and the
     ``KeyboardInterrupt`` propagates (``written`` frames are logged).
 
@@ -151,11 +156,16 @@ def extract_to_file(
     written, ``total`` being the frame count the video announces (``None`` when unknown);
     an exception it raises stops the extraction and propagates, the file closed as it is.
     """
-    detect_format(out, fmt)  # a bad extension fails before the model loads
+    kind = detect_format(out, fmt)  # a bad extension fails before the model loads
+    if avatar is None and kind == "bvh":  # a BVH file holds the humanoid pose: solve it for every frame
+        avatar = AvatarSettings(fingers=bool(options and options.hands))
     started = time.monotonic()
     with VideoPipeline(_video(video), options) as pipeline, contextlib.closing(pipeline.frames()) as frames:
         pipeline.prepare()
         info = pipeline.info
+        steps = list(transforms)
+        if avatar is not None:  # last, on the smoothed landmarks; one solver per video (it keeps state)
+            steps.append(avatar.solver(info.width, info.height))
         writer = writer_for(
             out, info, fmt, coords, angles, max_people=options.num_poses if options else 1,
             hands=bool(options and options.hands),
@@ -166,7 +176,7 @@ def extract_to_file(
         missed = 0
         try:
             for frame in frames:
-                for transform in transforms:
+                for transform in steps:
                     frame = transform(frame)
                 if not wall_clock:
                     frame = frame.replace(captured_ns=0)

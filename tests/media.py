@@ -156,3 +156,25 @@ def make_crossing_video(
     finally:
         writer.release()
     return out, truth
+
+
+#: The size of :func:`make_vtest_walker`'s clip (width, height).
+VTEST_WALKER_SIZE = (768, 952)
+
+
+def make_vtest_walker(media: Path, out: Path, frames: int = 60) -> Path:
+    """The first ``frames`` frames of vtest.avi (people walking, a high camera), its right half enlarged twice
+    (where BlazePose finds a walker), as an MJPG ``.avi`` of :data:`VTEST_WALKER_SIZE`. Returns ``out``."""
+    cap = cv2.VideoCapture(str(media / "vtest.avi"))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 10.0
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"MJPG"), fps, VTEST_WALKER_SIZE)
+    try:
+        for _ in range(frames):
+            ok, img = cap.read()
+            if not ok:
+                raise RuntimeError(f"vtest.avi has fewer than {frames} frames")
+            writer.write(cv2.resize(img[100:576, 384:768], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
+    finally:
+        cap.release()
+        writer.release()
+    return out

@@ -17,6 +17,7 @@ from bridge.humanoid import HumanoidPose, HumanoidSolver, SolverOptions
 from bridge.humanoid.grounding import GroundingOptions
 from bridge.sources.demo import pose_at
 from tests.cli_process import ServeProcess, run_cli
+from tests.media import make_vtest_walker
 from tests.test_avatar_stream import _collect
 
 
@@ -126,16 +127,7 @@ def test_a_person_standing_still_stays_put_on_real_footage(person_video: Path, t
 @pytest.mark.blazepose
 def test_walkers_on_vtest_stay_plausible(media: Path, tmp_path: Path) -> None:
     """vtest.avi (people walking, a high camera; its right half enlarged twice, where BlazePose finds a walker)."""
-    clip = tmp_path / "vtest_right.avi"
-    cap = cv2.VideoCapture(str(media / "vtest.avi"))
-    fps = cap.get(cv2.CAP_PROP_FPS) or 10.0
-    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), fps, (768, 952))
-    for _ in range(60):
-        ok, img = cap.read()
-        assert ok
-        writer.write(cv2.resize(img[100:576, 384:768], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
-    cap.release()
-    writer.release()
+    clip = make_vtest_walker(media, tmp_path / "vtest_right.avi")
     frames, aspect = _extract(clip, tmp_path)
     poses = _ground(frames, aspect)
     assert len(poses) > 30

@@ -57,7 +57,7 @@ from ..evaluation.loading import extract_video_frames, iter_poses, read_truth
 from ..evaluation.study import Configuration, StudyRow, run_study
 from ..extract import extract_to_file
 from ..frame import PoseFrame
-from ..humanoid import HumanoidSolver, SolverOptions
+from ..humanoid.avatar import AvatarSettings
 from ..pose.engine import Estimator, EstimatorOptions
 from ..smoothing import PoseSmoother
 from ..sources.video import VideoPipeline
@@ -262,16 +262,16 @@ class ExtractSettings:
     #: One Euro parameters ``(min_cutoff, beta, d_cutoff)``, or ``None`` without ``--smooth``.
     smoothing: tuple[float, float, float] | None = None
     angles: bool = False
+    #: The humanoid solver's settings (``--grounded``, ``--root-motion``, ``--avatar-smooth``), or ``None``: a BVH
+    #: file is then solved in place. Each task builds its solver once its video's image size is known.
+    avatar: AvatarSettings | None = None
     #: Seconds between two progress events of a task.
     progress_interval: float = 0.5
 
     def transforms(self) -> list[Transform]:
         """Fresh frame transforms for one video (a smoother keeps history: one per video)."""
         smoother = None if self.smoothing is None else PoseSmoother(*self.smoothing)
-        out = frame_transforms(smoother, angles=self.angles)
-        if self.fmt == "bvh":  # a BVH file holds the humanoid pose: solve it for every frame
-            out.append(HumanoidSolver(SolverOptions(fingers=self.options.hands)))  # --hands: the fingers too
-        return out
+        return frame_transforms(smoother, angles=self.angles)  # the solver comes last, from ``avatar``
 
 
 @dataclass(frozen=True)
@@ -331,6 +331,7 @@ def _extract(settings: ExtractSettings, video: str, out: Path, key: str, started
             settings.options,
             transforms=settings.transforms(),
             angles=ANGLE_NAMES if settings.angles else (),
+            avatar=settings.avatar,
             wall_clock=False,
             on_frame=on_frame,
         )

@@ -1,37 +1,33 @@
-"""``--avatar`` and its options: the humanoid solver as a frame transform (``serve``)."""
+"""``--avatar`` and its options: the humanoid solver as a frame transform (``serve``, ``extract``)."""
 
 from __future__ import annotations
 
 import argparse
-import logging
-import math
 
 from ..camera import DEFAULT_FOV as DEFAULT_CAMERA_FOV
 from ..errors import UserError
-from ..humanoid import HumanoidSolver, RotationSmoothing, SolverOptions
-from ..humanoid.grounding import GroundingOptions
+from ..humanoid import HumanoidSolver
+from ..humanoid.avatar import ROOT_MODES, AvatarSettings
 from ..protocol import SourceInfo
 
-log = logging.getLogger("bridge.avatar")
-
-#: Root modes (``hello.root_motion``): hips kept at the origin, the raw camera-space estimate (``--root-motion``),
-#: or grounded (``--grounded``, SPEC §4d).
-ROOT_MODES = ("in-place", "raw", "grounded")
+__all__ = ["AVATAR_HELP", "ROOT_MODES", "add_arguments", "root_mode", "settings_from_args", "solver_from_args"]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+#: ``--avatar``'s help in ``serve``.
+AVATAR_HELP = (
+    "add 'humanoid' to every frame: hips position and one rotation per HumanBodyBones bone "
+    "(Unity's AvatarDriver, the viewer's avatar)"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser, avatar_help: str = AVATAR_HELP) -> None:
     """Add ``--avatar``, ``--avatar-smooth``, ``--root-motion`` and ``--grounded`` to a command's parser.
 
     Root motion takes the camera's field of view from ``--camera-fov`` (the BlazePose options): one
     option for everything that places a person in the camera's space.
     """
     g = parser.add_argument_group("avatar (humanoid bone rotations for any Humanoid character)")
-    g.add_argument(
-        "--avatar",
-        action="store_true",
-        help="add 'humanoid' to every frame: hips position and one rotation per HumanBodyBones bone "
-        "(Unity's AvatarDriver, the viewer's avatar)",
-    )
+    g.add_argument("--avatar", action="store_true", help=avatar_help)
     g.add_argument(
         "--avatar-smooth", action="store_true", help="smooth the bone rotations (One Euro); --smooth smooths landmarks"
     )
@@ -50,37 +46,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def solver_from_args(args: argparse.Namespace, source: SourceInfo, *, hands: bool = False) -> HumanoidSolver | None:
-    """The solver asked for with ``--avatar`` (``None`` without it). Raises :class:`UserError` for bad options.
+def settings_from_args(args: argparse.Namespace, *, hands: bool = False) -> AvatarSettings | None:
+    """The solver settings asked for with ``--avatar`` (``None`` without it). Raises :class:`UserError` for bad
+    options: ``--avatar-smooth``, ``--root-motion`` or ``--grounded`` without ``--avatar``, a bad ``--camera-fov``.
 
     ``hands``: the frames carry hands: the solver adds the 30 finger bones.
     """
     if not getattr(args, "avatar", False):
-        if getattr(args, "avatar_smooth", False):
-            raise UserError("--avatar-smooth needs --avatar")
-        for flag in ("root_motion", "grounded"):
+        for flag in ("avatar_smooth", "root_motion", "grounded"):
             if getattr(args, flag, False):
                 raise UserError(f"--{flag.replace('_', '-')} needs --avatar")
         return None
-    mode = root_mode(args)
-    aspect = source.width / source.height if source.width and source.height else None
-    # --camera-fov is horizontal; the solver's root motion wants the vertical angle of the same camera
-    fov_x = math.radians(getattr(args, "camera_fov", DEFAULT_CAMERA_FOV))
-    fov_y = math.degrees(2 * math.atan(math.tan(fov_x / 2) / (aspect or 1.0)))
     try:
-        options = SolverOptions(
-            smoothing=RotationSmoothing() if args.avatar_smooth else None,
-            root_motion=mode == "raw",
-            fov_y_deg=fov_y,
-            grounding=GroundingOptions() if mode == "grounded" else None,
+        settings = AvatarSettings(
+            root_motion=root_mode(args),
+            smooth=bool(getattr(args, "avatar_smooth", False)),
+            camera_fov=getattr(args, "camera_fov", DEFAULT_CAMERA_FOV),
             fingers=bool(hands),
         )
+        settings.options(None)  # the field of view must also suit the solver
     except ValueError as exc:
         raise UserError(f"--camera-fov: {exc}") from None
-    if mode != "in-place" and aspect is None:
-        log.warning("root motion: the source has no image size; assuming a square image")
-    log.info("avatar: solving humanoid rotations (%s)", options)
-    return HumanoidSolver(options, aspect=aspect)
+    return settings
+
+
+def solver_from_args(args: argparse.Namespace, source: SourceInfo, *, hands: bool = False) -> HumanoidSolver | None:
+    """The solver asked for with ``--avatar`` for ``source`` (``None`` without it): :func:`settings_from_args`,
+    then :meth:`AvatarSettings.solver` with the source's image size. Raises :class:`UserError` for bad options.
+    """
+    settings = settings_from_args(args, hands=hands)
+    if settings is None:
+        return None
+    try:
+        return settings.solver(source.width, source.height)
+    except ValueError as exc:
+        raise UserError(f"--camera-fov: {exc}") from None
 
 
 def root_mode(args: argparse.Namespace) -> str:

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..formats import FORMATS, detect_format
-from . import _options
+from . import _avatar, _options
 from ._batch import add_batch_arguments, check_scheduler, local_workers, plural, rel, shorten
 
 if TYPE_CHECKING:
     from ..batch import ExtractReport, Job
 
-HELP = "run BlazePose on every frame of videos and save the landmarks (txt, JSONL or CSV), on every core"
+HELP = "run BlazePose on every frame of videos; save the landmarks (txt, JSONL, CSV) or the humanoid pose (BVH)"
 DESCRIPTION = """\
 Run BlazePose on every frame of each INPUT and save every frame's 33 landmarks, as fast as
 the machine allows: one worker process per core (decoding overlaps inference in each), or
@@ -34,6 +34,9 @@ Formats:
   txt     the thesis' format: 'Landmark [FRAME,INDEX]: (x, y, z)', one coordinate set
   jsonl   a header line, then one JSON object per frame with every field of the stream
   csv     one row per frame, columns like world_left_wrist_x (pandas, spreadsheets)
+  bvh     the humanoid pose (Blender, MotionBuilder): in place, or with moving hips
+          (--root-motion) or grounded on a floor with planted feet (--grounded; the
+          camera's field of view from --camera-fov); --avatar-smooth smooths the rotations
 
 Coordinates (--coords): world = meters around the hips (what a 3D skeleton needs),
 image = MediaPipe's normalized image coordinates (what the original notebook wrote).
@@ -80,6 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_batch_arguments(parser, "skip inputs whose output already exists and is complete")
     _options.add_estimator_arguments(parser)
     _options.add_smoothing_arguments(parser)
+    _avatar.add_arguments(parser, "solve the humanoid pose of every frame (what a .bvh file holds; implied by it)")
 
 
 def _single_file(args: argparse.Namespace) -> bool:
@@ -115,6 +119,14 @@ def plan(args: argparse.Namespace) -> tuple[list[Job], str]:
         jobs = [Job(i.path, o) for i, o in zip(inputs, plan_outputs(inputs, out_dir, fmt), strict=True)]
     if fmt == "txt" and args.coords == "both":
         raise UserError("a txt recording holds one coordinate set: use --coords world or --coords image")
+    asked = [f for f in ("avatar", "avatar_smooth", "root_motion", "grounded") if getattr(args, f, False)]
+    if fmt == "bvh":  # a BVH file is the humanoid pose: --avatar is implied
+        args.avatar = True
+    elif asked:
+        raise UserError(
+            f"--{asked[0].replace('_', '-')}: a {fmt} recording holds landmarks, not the humanoid pose: "
+            "extract to BVH (a .bvh output or --format bvh)"
+        )
     return jobs, fmt
 
 
@@ -126,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
     smoother = _options.smoother_from_args(args)  # exit 2 on bad parameters
     options = _options.estimator_options(args)
     options.validate()
+    avatar = _avatar.settings_from_args(args, hands=options.hands)  # --grounded without BVH: "needs --avatar"
     progress = args.progress and not getattr(args, "quiet", False)
 
     skipped = [j for j in jobs if args.resume and is_complete(j.output, fmt)]
@@ -141,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
             options=options,
             smoothing=None if smoother is None else (smoother.min_cutoff, smoother.beta, smoother.d_cutoff),
             angles=args.angles,
+            avatar=avatar,
         )
         try:
             with open_client(workers=local_workers(args, len(todo)), scheduler=args.scheduler) as client:

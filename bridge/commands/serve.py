@@ -181,6 +181,7 @@ def build_sinks(args: argparse.Namespace, source: Source) -> list[FrameSink]:
                     angles=hello.angles,
                     max_people=hello.max_people,
                     hands=bool(hello.hand_landmarks),
+                    avatar=_avatar.settings_from_args(args, hands=bool(hello.hand_landmarks)),
                 ),  # fmt: skip
                 overwrite=args.overwrite,
             )
@@ -198,6 +199,33 @@ def _outputs_need_avatar(args: argparse.Namespace) -> None:
     if (_vmc.wanted(args) or bvh) and not args.avatar:
         log.info("%s needs the humanoid pose: solving it (--avatar)", "--vmc" if _vmc.wanted(args) else "--record .bvh")
         args.avatar = True
+        args.avatar_implied = True
+
+
+def adopt_recorded_avatar(args: argparse.Namespace, source: Source) -> None:
+    """A replayed recording whose stream had ``--avatar`` (a JSONL header's ``avatar``) is solved again with the
+    same settings — root mode, ``--avatar-smooth``, ``--camera-fov`` — so it announces and streams the same pose.
+
+    Only when the command line says nothing of its own about the avatar: an explicit ``--avatar`` (with or without
+    ``--root-motion``, ``--grounded``, ``--avatar-smooth``) solves as the command line says. ``--vmc`` and
+    ``--record OUT.bvh``, which only imply ``--avatar``, take the recording's settings.
+    """
+    recorded = source.avatar if isinstance(source, RecordingSource) else None
+    if recorded is None:
+        return
+    explicit = (args.avatar and not getattr(args, "avatar_implied", False)) or any(
+        getattr(args, flag, False) for flag in ("avatar_smooth", "root_motion", "grounded")
+    )
+    if explicit:
+        log.info("%s: solving as the command line says, not as recorded (%s)", source.info.name, recorded.root_motion)
+        return
+    args.avatar = True
+    args.root_motion = recorded.root_motion == "raw"
+    args.grounded = recorded.root_motion == "grounded"
+    args.avatar_smooth = recorded.smooth
+    args.camera_fov = recorded.camera_fov
+    name, mode = source.info.name, recorded.root_motion
+    log.info("%s: recorded with --avatar (%s): solving it again with the same settings", name, mode)
 
 
 def tls_context(args: argparse.Namespace) -> ssl.SSLContext | None:
@@ -258,6 +286,7 @@ async def _serve(args: argparse.Namespace) -> int:
         check_target(args.record, overwrite=args.overwrite)
     source = open_source(args)
     try:
+        adopt_recorded_avatar(args, source)
         if isinstance(source, VideoSource):
             await source.prepare()  # load the model now: a missing model is reported before listening
         player = Player(

@@ -140,6 +140,7 @@ def open_writer(
     angles: Sequence[str] = (),
     max_people: int = 1,
     hands: bool = False,
+    avatar: Mapping[str, Any] | None = None,
 ) -> RecordingWriter:
     """A streaming writer; the file is created (truncated) at once.
 
@@ -152,6 +153,8 @@ def open_writer(
       primary person only).
     - ``hands``: the stream carries hands (``--hands``): JSONL and CSV write them (they also do when the
       first frame has hands), BVH adds the finger joints. txt ignores them.
+    - ``avatar``: the humanoid solver's settings (``AvatarSettings.to_json()``), for the JSONL header; the others
+      ignore it (a BVH file holds the solved pose itself).
 
     Raises :class:`FormatError` when the file cannot be created.
     """
@@ -163,8 +166,9 @@ def open_writer(
             return TxtWriter(path, coords=one_coord_set(coords) or "world")
         if kind == "jsonl":
             return JsonlWriter(
-                path, coords=coords, fps=fps, source=source, angles=angles, max_people=max_people, hands=hands
-            )
+                path, coords=coords, fps=fps, source=source, angles=angles, max_people=max_people, hands=hands,
+                avatar=avatar,
+            )  # fmt: skip
         return CsvWriter(path, coords=coords, angles=angles, hands=hands)
     except ValueError as exc:
         raise UserError(str(exc)) from None

@@ -113,6 +113,8 @@ class RecordingInfo:
     - ``version``: the format version from the file header (JSONL), else ``None``.
     - ``max_people``: how many people the recorded stream tracked (JSONL header; 1 for the others).
     - ``hands``: the frames carry hands (``--hands``: JSONL header ``"hands": true``, CSV hand columns).
+    - ``avatar``: the humanoid solver's settings of the recorded stream (JSONL header ``avatar``, a JSON object
+      of :meth:`bridge.humanoid.avatar.AvatarSettings.to_json`), or ``None``: it had no ``--avatar``.
     """
 
     format: str
@@ -123,6 +125,7 @@ class RecordingInfo:
     version: int | None = None
     max_people: int = 1
     hands: bool = False
+    avatar: Mapping[str, Any] | None = None
 
 
 class RecordingReader(abc.ABC):

@@ -28,6 +28,10 @@ Line 1, the header::
   frame and every person has ``left_hand`` and ``right_hand`` after its landmark sets: ``null``
   when not found in that frame, else ``{"world": [21 rows], "image": [21 rows], "score": s}``
   (the header's coordinate sets; see ``protocol/SPEC.md`` §4c for the coordinates).
+- ``avatar`` (header, only when the recorded stream solved the humanoid pose, ``serve --avatar``):
+  the solver's settings, ``{"root_motion": "grounded", "smooth": false, "camera_fov": 60.0, "fingers": false}``
+  (:class:`bridge.humanoid.avatar.AvatarSettings`). Frames keep the landmarks, not the solved pose: a replay
+  solves it again with these settings, which gives the same pose (the landmarks and ``t`` read back exactly).
 - ``fps`` may be ``null`` (unknown); ``t`` of each frame is authoritative for timing.
 - Readers ignore unknown keys. A ``version`` newer than this reader's is refused.
 """
@@ -44,6 +48,7 @@ import numpy as np
 
 from ..errors import FormatError
 from ..frame import BLOCK_SHAPE, HAND_BLOCK_SHAPE, Hand, Person, PoseFrame
+from ..humanoid.avatar import AvatarSettings
 from ..skeleton import HAND_LANDMARK_NAMES, LANDMARK_FIELDS, LANDMARK_NAMES
 from .base import (
     COORD_SETS,
@@ -117,6 +122,7 @@ class JsonlWriter(RecordingWriter):
         angles: Sequence[str] = (),
         max_people: int = 1,
         hands: bool = False,
+        avatar: Mapping[str, Any] | None = None,
     ) -> None:
         self.coords = normalize_coords(coords, COORD_SETS)
         super().__init__(path)
@@ -126,6 +132,8 @@ class JsonlWriter(RecordingWriter):
         self.max_people = int(max_people)
         #: Write hands (default: when the first frame has them).
         self.hands = bool(hands)
+        #: The header's ``avatar``: the solver settings of the stream (``None``: no ``--avatar``).
+        self.avatar = None if avatar is None else dict(avatar)
 
     def _prologue(self, frame: PoseFrame | None) -> str:
         angles = self.angles or (tuple(frame.angles) if frame is not None and frame.angles is not None else ())
@@ -145,6 +153,8 @@ class JsonlWriter(RecordingWriter):
             self.hands = True
             header["hands"] = True
             header["hand_landmarks"] = list(HAND_LANDMARK_NAMES)
+        if self.avatar is not None:
+            header["avatar"] = self.avatar
         return json.dumps(header, separators=(",", ":"), ensure_ascii=False) + "\n"
 
     def _encode(self, frame: PoseFrame) -> str:
@@ -233,6 +243,14 @@ class JsonlReader(LineRecordReader):
             if fps is not None and not (isinstance(fps, (int, float)) and fps > 0):
                 reason = f"header field 'fps' must be a number > 0 or null, got {fps!r}"
                 raise format_error(self.path, lineno, reason, text)
+            avatar = header.get("avatar")
+            if avatar is not None:
+                try:
+                    if not isinstance(avatar, dict):
+                        raise ValueError(f"must be an object, got {avatar!r}")
+                    AvatarSettings.from_json(avatar)
+                except ValueError as exc:
+                    raise format_error(self.path, lineno, f"header field 'avatar': {exc}", text) from None
             self._header = header
             try:
                 self._coords = normalize_coords(self._want, tuple(c for c in COORD_SETS if c in coords))
@@ -260,6 +278,7 @@ class JsonlReader(LineRecordReader):
             h["version"],
             people,
             h.get("hands") is True,
+            h.get("avatar"),
         )
 
     def _parse_frame(self, text: str, lineno: int) -> PoseFrame:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..protocol import SourceInfo
 from . import detect_format, open_writer
 from .base import RecordingWriter
+
+if TYPE_CHECKING:
+    from ..humanoid.avatar import AvatarSettings
 
 
 def writer_for(
@@ -24,9 +28,11 @@ def writer_for(
     angles: Sequence[str] = (),
     max_people: int = 1,
     hands: bool = False,
+    avatar: AvatarSettings | None = None,
 ) -> RecordingWriter:
     """A writer for ``out`` with the source's metadata (JSONL header: fps, source, max_people; ``hands``:
-    the frames carry hands, JSONL and CSV keep them, a BVH file gets finger joints).
+    the frames carry hands, JSONL and CSV keep them, a BVH file gets finger joints; ``avatar``: the stream's
+    humanoid solver, named in the JSONL header so that a replay solves the same pose).
 
     ``coords``: ``world``/``image`` (one set), ``both``, or ``None`` — world
     for txt, both for JSONL/CSV. Raises :class:`~bridge.errors.UserError` for an unknown
@@ -44,5 +50,6 @@ def writer_for(
         "frames": info.frames,
     }
     return open_writer(
-        out, kind, coords=sets, fps=info.fps, source=source, angles=angles, max_people=max_people, hands=hands
-    )
+        out, kind, coords=sets, fps=info.fps, source=source, angles=angles, max_people=max_people, hands=hands,
+        avatar=None if avatar is None else avatar.to_json(),
+    )  # fmt: skip

@@ -30,6 +30,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..formats import detect_format, open_reader
 from ..frame import PoseFrame
+from ..humanoid.avatar import AvatarSettings
 from ..protocol import SourceInfo
 from .base import SeekableSource
 
@@ -108,6 +109,15 @@ class RecordingSource(SeekableSource):
     def max_people(self) -> int:
         """How many people the recorded stream tracked (for ``hello``; 1 unless a JSONL header says more)."""
         return self.reader.info.max_people
+
+    @property
+    def avatar(self) -> AvatarSettings | None:
+        """The humanoid solver settings of the recorded stream (a JSONL header's ``avatar``), or ``None``.
+
+        The frames hold landmarks, not the solved pose: ``serve`` solves it again with these settings.
+        """
+        value = self.reader.info.avatar
+        return None if value is None else AvatarSettings.from_json(value)  # checked by the reader
 
     async def frames_from(self, start: int) -> AsyncIterator[PoseFrame]:
         """Frames from position ``start`` (clamped at 0) to the end, parsed a chunk at a time.
