@@ -25,8 +25,10 @@ Per frame:
   depth is too noisy to tell a foot's speed from, and frame to frame the landmarks' noise looks like
   motion; with no foot planted, the first foot to come down to the floor lands), or is at or below the
   floor; it lifts off when it is more than ``lift_height`` above the floor, or faster than
-  ``lift_speed`` while also higher than the other foot. A foot whose landmarks are not visible keeps
-  its state; so do both feet in a frame with no estimate.
+  ``lift_speed`` while also higher than the other foot. Both feet lift off at once, before they reach
+  ``lift_height``, when both are seen more than ``touch_height`` up while the estimate rises faster than
+  ``takeoff_speed`` (a take-off: one foot off the floor while the other is down is a step, not this). A
+  foot whose landmarks are not visible keeps its state; so do both feet in a frame with no estimate.
 - **Foot locking**: a foot in contact does not slide. Each planted foot holds an anchor (where its
   lowest sole point was put down, in floor space); the hips' horizontal position is the one that keeps
   the anchors where they are (their mean, with both feet down). When the foot rolls from heel to toe the
@@ -37,10 +39,13 @@ Per frame:
   the knee and hip, not into a sliding or sinking foot. The rotations returned are those.
 - **In the air** (no foot in contact — a jump, a fall, a person lifted): the hips move with the filtered
   estimate, up and down and sideways; a jump is not clamped to the floor. The offset between the
-  estimate and where the hips were at take-off fades over ``settle`` seconds, so there is no jump in
-  the hips when the feet leave the ground. Nobody stays in the air longer than ``max_flight`` seconds (a
-  1 m high jump lasts 0.9 s): after that the floor estimate is taken to be wrong and is put back under
-  the lower foot, which touches down.
+  estimate and where the hips were at take-off fades over ``settle`` seconds, so the hips do not jump
+  sideways when the feet leave the ground. Its height is taken from before the feet began to rise (the
+  highest hips-over-estimate of the last ``takeoff_lookback`` seconds on the ground): the take-off is
+  seen a frame or two after the feet left, while the hips were still held on the floor, so the hips
+  catch up with the jump at once (a low jump would otherwise lose a fifth of its height). Nobody stays
+  in the air longer than ``max_flight`` seconds (a 1 m high jump lasts 0.9 s): after that the floor
+  estimate is taken to be wrong and is put back under the lower foot, which touches down.
 
 Stated limits: the camera is assumed still; the floor space keeps the camera's axes (its y is the
 height above the fitted floor, not along the floor's normal), so a tilted camera also tilts the body
@@ -101,6 +106,9 @@ class GroundingOptions:
     a planted foot's orientation follows the landmarks by ``foot_follow`` per frame, by half when they
     turn it more than ``foot_turn`` radians. ``max_gap``: a longer pause in time starts a new floor space.
     ``support_blend``: seconds over which the hips glide to a new support (a foot lifting or landing).
+    ``takeoff_speed``: how fast (m/s) the estimate must rise for both feet leaving the floor together (each more
+    than ``touch_height`` up) to be a take-off before they reach ``lift_height``; ``takeoff_lookback``: how far back
+    (s) the hips' height against the estimate is taken from at a take-off (from before the feet began to rise).
     """
 
     touch_height: float = 0.03
@@ -121,14 +129,16 @@ class GroundingOptions:
     max_flight: float = 1.0
     pivot_switch: float = 0.015
     max_gap: float = 1.0
+    takeoff_speed: float = 0.5
+    takeoff_lookback: float = 0.12
 
     def __post_init__(self) -> None:
         for name in ("touch_height", "lift_height", "touch_speed", "lift_speed", "min_cutoff", "d_cutoff",
-                     "settle", "max_gap", "max_flight", "pin_reach", "support_blend"):  # fmt: skip
+                     "settle", "max_gap", "max_flight", "pin_reach", "support_blend", "takeoff_speed"):  # fmt: skip
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a finite number > 0, got {value}")
-        for name in ("beta", "floor_rate", "pivot_switch", "floor_slope_prior", "foot_turn"):
+        for name in ("beta", "floor_rate", "pivot_switch", "floor_slope_prior", "foot_turn", "takeoff_lookback"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value}")
@@ -156,6 +166,11 @@ class RootFilter:
         self._x: Array | None = None
         self._dx = np.zeros(3)
         self._t = 0.0
+
+    @property
+    def velocity(self) -> Array:
+        """The smoothed speed (3,) of the samples (units per second; zeros before the second sample)."""
+        return np.array(self._dx, dtype=np.float64)
 
     @staticmethod
     def _alpha(cutoff: float, dt: float) -> float:
@@ -197,6 +212,7 @@ class _State:
     support: tuple[int, ...] = ()  # the feet whose anchors placed the hips last frame
     shift: Array = field(default_factory=lambda: np.zeros(3))  # hips − where the support puts them (fading)
     air_offset: Array = field(default_factory=lambda: np.zeros(3))  # hips − estimate at take-off (fading)
+    ground_gap: deque[tuple[float, float]] = field(default_factory=deque)  # (t, hips − estimate height), feet down
 
 
 class Grounding:
@@ -242,6 +258,8 @@ class Grounding:
             s = self._s
         dt = 0.0 if s.t is None else t - s.t
         s.t = t
+        while s.ground_gap and t - s.ground_gap[0][0] > o.takeoff_lookback:
+            s.ground_gap.popleft()
         soles = sole_points(rotations)
         low = soles[:, :, 1].min(axis=1)  # each foot's lowest sole point, relative to the hips
 
@@ -263,10 +281,15 @@ class Grounding:
         prev_contacts = list(s.contacts)
         if est is not None:
             feet = est + soles.mean(axis=1)  # sole centres (the lowest point would hop from heel to toe)
+            heights = [float(est[1] + low[f] - self._floor_at(feet[f])) for f in range(2)]
+            # a take-off before the feet reach lift_height: both seen feet leave the floor together, rising fast
+            leaving = (
+                all(visible) and min(heights) > o.touch_height and self._filter.velocity[1] > o.takeoff_speed
+            )
             for f in range(2):
                 if not visible[f]:
                     continue
-                height = float(est[1] + low[f] - self._floor_at(feet[f]))
+                height = heights[f]
                 speed = 0.0
                 o_ = 1 - f
                 if s.contacts[o_] and len(s.spread) > 1 and t > s.spread[0][0]:
@@ -278,7 +301,7 @@ class Grounding:
                 if s.contacts[f]:
                     # a planted foot slides away only when it also rises above the other one
                     higher = low[f] > low[o_] + 0.01
-                    s.contacts[f] = height <= o.lift_height and (speed <= o.lift_speed or not higher)
+                    s.contacts[f] = height <= o.lift_height and (speed <= o.lift_speed or not higher) and not leaving
                 else:
                     # a foot at or below the floor touches it, however fast it seems to move
                     s.contacts[f] = height <= o.touch_height and (speed <= o.touch_speed or height <= 0.0)
@@ -323,6 +346,10 @@ class Grounding:
         elif est is not None and s.origin is not None:
             if any(prev_contacts):  # take-off: remember where the hips were against the estimate
                 s.air_offset = s.hips - self._floor_space(est)
+                # the feet were seen to leave a few frames late, the hips held down meanwhile: their height
+                # against the estimate is taken from before the feet began to rise (the highest of the last
+                # takeoff_lookback seconds on the ground; it also holds the filter's lag, which the flight keeps)
+                s.air_offset[1] = max([s.air_offset[1], *(gap for _, gap in s.ground_gap)])
             hips[1] = self._floor_space(est)[1] + s.air_offset[1]
         if not down and dt > 0:
             s.air_offset *= math.exp(-dt / o.settle)
@@ -337,6 +364,10 @@ class Grounding:
             s.shift *= math.exp(-dt / o.support_blend)
         s.support = support
         hips = hips + s.shift
+        if down and est is not None and s.origin is not None:
+            s.ground_gap.append((t, float(hips[1] - self._floor_space(est)[1])))
+        elif not down:
+            s.ground_gap.clear()
         # new anchors: feet that touched down this frame (or had none) are put down where they are now
         for f in down:
             if s.anchors[f] is None:
