@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._report import machine, write_section  # noqa: E402
 from bridge.humanoid import HumanoidSolver, RotationSmoothing, SolverOptions, synthetic  # noqa: E402
+from bridge.humanoid.fk import joint_positions  # noqa: E402
 from bridge.humanoid.grounding import GroundingOptions, RootFilter  # noqa: E402
 from bridge.humanoid.synthetic import Metrics, Sequence  # noqa: E402
 
@@ -60,6 +61,14 @@ def run(seq: Sequence, options: SolverOptions) -> tuple[Metrics, float]:
     grounded = options.grounding is not None
     contacts = np.array([p.contacts for p in poses if p is not None]) if grounded else None
     return synthetic.evaluate(seq, hips, rot, contacts, floor=0.0 if grounded else None), best
+
+
+def pose_jitter(seq: Sequence, options: SolverOptions) -> float:
+    """Mean frame-to-frame acceleration of every joint (mm per frame²): the jitter a viewer sees."""
+    solver = HumanoidSolver(options, aspect=synthetic.ASPECT)
+    poses = [solver.solve(w, float(t), image=i) for w, i, t in zip(seq.world, seq.image, seq.t, strict=True)]
+    joints = np.array([joint_positions(p.rotations.astype(np.float64), p.hips) for p in poses if p is not None])
+    return 1000 * float(np.linalg.norm(joints[2:] - 2 * joints[1:-1] + joints[:-2], axis=-1).mean())
 
 
 JUMP_SEEDS = (3, 4, 5, 7, 11)
@@ -125,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
             ])  # fmt: skip
             print(" | ".join(rows[-1]), flush=True)
     lag, jitter = filter_figures()
+    still = next(seq for seq in synthetic.all_sequences() if seq.name == "stand still")
+    jitter_plain = pose_jitter(still, MODES["grounded (`--grounded`)"])
+    jitter_smooth = pose_jitter(still, MODES["grounded + `--avatar-smooth`"])
     jumps = ", ".join(f"{h:.0f} cm → {j:.1f} cm ({e:+.0f} %, worst {w:+.0f} %)" for h, j, e, w in jump_heights())
     table = _table(
         rows,
@@ -163,10 +175,14 @@ leaves its spot; the raw estimate travels roughly right but its feet slide, sink
 estimate's noise (depth especially). Grounded, every planted foot stays put (its leg is bent to reach its
 anchor, the noise of the landmarks goes into the knee and hip instead of a sliding foot), the lowest
 planted sole is on the floor, and the hips follow the estimate in the air, so the jump keeps its height.
+With `--avatar-smooth` the unsmoothed pose is grounded first (its legs carry the stride), then the
+rotations are smoothed, the hips go through a One Euro filter of the root filter's parameters and both
+smoothed legs are bent to put the feet where the unsmoothed ones were: the body travels as far as without
+smoothing (before, the lagging smoothed legs made short strides: walking 80.3 cm, circle 52.3 cm root
+error), and the stand-still pose jitters {jitter_smooth:.1f} mm/frame² (mean joint acceleration) against
+{jitter_plain:.1f} without smoothing.
 What is left: a foot that lands a frame before it is seen to (the largest penetrations, one or two frames
-per step), stride length from the standard skeleton (the circle walk's root error is odometry drift), and
-`--avatar-smooth`, which lags and shortens a fast stride: the feet stay planted but the body travels too
-little (the root column) — use grounding without rotation smoothing for walking.
+per step) and stride length from the standard skeleton (the circle walk's root error is odometry drift).
 """
     print(text)
     if not args.no_docs:

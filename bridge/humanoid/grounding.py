@@ -208,6 +208,7 @@ class _State:
     soles: Array | None = None  # last frame's sole points relative to the hips, as observed
     placed: Array | None = None  # last frame's sole points in floor space, as output (after the legs' IK)
     foot_hold: list[Array | None] = field(default_factory=lambda: [None, None])  # planted feet's world rotations
+    out: Array | None = None  # last frame's rotations, as output
     est: Array | None = None  # last filtered estimate (camera space)
     support: tuple[int, ...] = ()  # the feet whose anchors placed the hips last frame
     shift: Array = field(default_factory=lambda: np.zeros(3))  # hips − where the support puts them (fading)
@@ -227,12 +228,14 @@ class Grounding:
         self.options = options or GroundingOptions()
         o = self.options
         self._filter = RootFilter(o.min_cutoff, o.beta, o.d_cutoff, o.max_gap)
+        self._hips_filter = RootFilter(o.min_cutoff, o.beta, o.d_cutoff, o.max_gap)  # for smoothed()
         self.reset()
 
     def reset(self) -> None:
         """Forget everything: the next estimate starts a new floor space."""
         self._s = _State()
         self._filter.reset()
+        self._hips_filter.reset()
 
     def __call__(
         self,
@@ -395,12 +398,47 @@ class Grounding:
                     turn = quat.angle_between(held, seen)
                     held = quat.slerp(held, seen, o.foot_follow if turn < o.foot_turn else 0.5)
                 s.foot_hold[f] = held
-                target = np.array([anchor[0], 0.0, anchor[1]])  # a planted pivot is on the floor
-                _pin_leg(out, hips, f, s.pivots[f], target, held, o.pin_reach)
-        s.hips, s.soles, s.placed = hips, soles, sole_points(out, hips)
+            self._pin_planted(out, hips, o.pin_reach)
+        s.hips, s.soles, s.placed, s.out = hips, soles, sole_points(out, hips), out.copy()
         if est is not None:
             s.est = est
         return hips.copy(), out, (bool(s.contacts[0]), bool(s.contacts[1]))
+
+    def smoothed(self, rotations: npt.ArrayLike, t: float) -> tuple[Array, Array]:
+        """The hips (3,) and rotations (N, 4) for a pose smoothed after the last call (``--avatar-smooth``).
+
+        The unsmoothed pose grounds the hips (its legs carry the stride: smoothed, lagging legs make
+        short strides) and this smooths the result: the hips the last call returned go through a One
+        Euro filter of the estimate's parameters (``min_cutoff``, ``beta``, ``d_cutoff``: still hips
+        lose their jitter, walking ones lag under a frame), then both legs of ``rotations`` (the smoothed
+        rotations for time ``t``) are bent to put the feet where the last call put them — a planted foot
+        on its anchor with the orientation the last call held, a foot in the air where and as the last
+        call's output had it (a lagging swing leg would touch down short of its anchor and slide onto
+        it). Two-bone IK with no reach limit: a goal beyond the leg's length straightens the leg towards
+        it. Edge cases: no call yet: the rotations unchanged; ``pin_feet`` off: only the hips are smoothed;
+        a ``t`` that does not advance or a gap over ``max_gap`` restarts the hips' filter.
+        """
+        out = np.array(rotations, dtype=np.float64, copy=True)
+        s = self._s
+        hips = self._hips_filter(s.hips, t)
+        if not self.options.pin_feet or s.out is None or s.placed is None:
+            return hips, out
+        self._pin_planted(out, hips, math.inf)
+        world = world_rotations(s.out)
+        for f in range(2):
+            if s.anchors[f] is None or s.foot_hold[f] is None:
+                _pin_leg(out, hips, f, 0, s.placed[f, 0], world[_LEGS[f][2]], math.inf)
+        return hips, out
+
+    def _pin_planted(self, out: Array, hips: Array, reach: float) -> None:
+        """Bend each planted leg of ``out`` (in place) so that its pivot lands on its anchor, its foot held."""
+        s = self._s
+        for f in range(2):
+            anchor, held = s.anchors[f], s.foot_hold[f]
+            if anchor is None or held is None:
+                continue
+            target = np.array([anchor[0], 0.0, anchor[1]])  # a planted pivot is on the floor
+            _pin_leg(out, hips, f, s.pivots[f], target, held, reach)
 
     def _floor_at(self, p: Array) -> float:
         """The floor's y (camera space) below the camera-space point ``p``."""

@@ -36,7 +36,9 @@ Per frame, with the landmarks in Unity axes (MediaPipe world (x, y, z) â†’ (x, â
   approximate camera-space displacement from :mod:`bridge.humanoid.root` since the first frame seen.
   With ``grounding`` set the hips are grounded instead (:mod:`bridge.humanoid.grounding`: floor space,
   planted feet, jumps) and the pose carries the feet's contacts.
-- **Smoothing** (optional): One Euro on the rotations and the hips position (:mod:`.filters`).
+- **Smoothing** (optional): One Euro on the rotations and the hips position (:mod:`.filters`). Grounded,
+  the unsmoothed pose is grounded first (its legs carry the stride) and the result smoothed:
+  :meth:`bridge.humanoid.grounding.Grounding.smoothed` filters the hips and pins the smoothed legs.
 - **Fingers** (``fingers``, with ``--hands``): the 30 finger bones from each hand's 21 landmarks
   (:mod:`bridge.humanoid.fingers`), appended after the body's bones; smoothed with the body when
   ``smoothing`` is on (their own One Euro filter, applied after hold and ease).
@@ -447,11 +449,16 @@ class HumanoidSolver:
                 s.root = cam - s.anchor
             hips_pos = s.root.copy()
 
-        if self._filter is not None:
-            local, hips_pos = self._filter(local, hips_pos, t)
         contacts = None
         if self._grounding is not None:
             hips_pos, local, contacts = self._ground(local, world, image, hips is not None, ok, t)
+            if self._filter is not None:
+                # the unsmoothed pose grounds the hips (smoothed legs make short strides); then the rotations
+                # are smoothed, the hips filtered and the legs pinned where the unsmoothed feet were
+                local, _ = self._filter(local, hips_pos, t)
+                hips_pos, local = self._grounding.smoothed(local, t)
+        elif self._filter is not None:
+            local, hips_pos = self._filter(local, hips_pos, t)
         self.seen, self.clamped = frozenset(seen), frozenset(clamped)
         return HumanoidPose(hips_pos.astype(np.float32), local.astype(np.float32), contacts)
 
